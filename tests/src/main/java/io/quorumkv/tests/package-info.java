@@ -1,0 +1,2 @@
+/** Cross-module and multi-process tests. */
+package io.quorumkv.tests;
