@@ -57,6 +57,7 @@ public final class EngineModelCheck {
     Random rnd = new Random(seed);
     TreeMap<byte[], byte[]> model = new TreeMap<>(Arrays::compareUnsigned);
     StorageEngine engine = opener.apply(dir);
+    List<OpenScan> scans = new ArrayList<>();
     try {
       for (int step = 0; step < steps; step++) {
         String op = "?";
@@ -94,6 +95,20 @@ public final class EngineModelCheck {
             op = "get";
             byte[] k = key(rnd);
             assertThat(t.get(k)).isEqualTo(model.get(k));
+          } else if (dice < 80) {
+            op = "scan-open";
+            if (scans.size() < 3) {
+              KeyRange range = randomRange(rnd);
+              scans.add(new OpenScan(t.scan(range), expected(model, range).iterator()));
+            }
+          } else if (dice < 86) {
+            op = "scan-advance";
+            if (!scans.isEmpty()) {
+              OpenScan s = scans.get(rnd.nextInt(scans.size()));
+              if (s.advance(1 + rnd.nextInt(5))) {
+                scans.remove(s);
+              }
+            }
           } else if (dice < 90) {
             op = "scan";
             byte[] a = key(rnd);
@@ -110,6 +125,10 @@ public final class EngineModelCheck {
             maintenance.accept(engine);
           } else if (persistent) {
             op = "reopen";
+            for (OpenScan s : scans) {
+              s.scan.close();
+            }
+            scans.clear();
             engine.close();
             engine = opener.apply(dir);
             assertThat(scan(engine.table(TABLE), KeyRange.all()))
@@ -120,11 +139,48 @@ public final class EngineModelCheck {
               "engine and model disagree at step " + step + " (" + op + "), seed " + seed, e);
         }
       }
-      assertThat(scan(engine.table(TABLE), KeyRange.all()))
-          .isEqualTo(expected(model, KeyRange.all()));
+      try {
+        for (OpenScan s : scans) {
+          assertThat(s.advance(Integer.MAX_VALUE)).isTrue();
+        }
+        scans.clear();
+        assertThat(scan(engine.table(TABLE), KeyRange.all()))
+            .isEqualTo(expected(model, KeyRange.all()));
+      } catch (AssertionError e) {
+        throw new AssertionError("engine and model disagree at the end, seed " + seed, e);
+      }
     } finally {
+      for (OpenScan s : scans) {
+        s.scan.close();
+      }
       engine.close();
     }
+  }
+
+  /** A scan left open across later operations, with the entries its snapshot must yield. */
+  private record OpenScan(Scan scan, java.util.Iterator<KeyValue> expected) {
+    /** Compares up to {@code n} entries; returns whether both ended (the scan is then closed). */
+    boolean advance(int n) {
+      for (int i = 0; i < n; i++) {
+        if (!expected.hasNext()) {
+          assertThat(scan.hasNext()).as("scan yields more than its snapshot held").isFalse();
+          scan.close();
+          return true;
+        }
+        assertThat(scan.hasNext()).as("scan ended before its snapshot did").isTrue();
+        assertThat(scan.next()).isEqualTo(expected.next());
+      }
+      return false;
+    }
+  }
+
+  private static KeyRange randomRange(Random rnd) {
+    if (rnd.nextInt(4) == 0) {
+      return KeyRange.all();
+    }
+    byte[] a = key(rnd);
+    byte[] b = key(rnd);
+    return Arrays.compareUnsigned(a, b) <= 0 ? KeyRange.of(a, b) : KeyRange.of(b, a);
   }
 
   private static Durability durability(Random rnd) {
