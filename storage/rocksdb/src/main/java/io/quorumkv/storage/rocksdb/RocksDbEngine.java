@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -279,7 +280,13 @@ public final class RocksDbEngine implements StorageEngine {
       return List.of(RocksDB.DEFAULT_COLUMN_FAMILY);
     }
     try (Options options = new Options()) {
-      return RocksDB.listColumnFamilies(options, dir.toString());
+      List<byte[]> names = RocksDB.listColumnFamilies(options, dir.toString());
+      if (names.stream().noneMatch(n -> Arrays.equals(n, RocksDB.DEFAULT_COLUMN_FAMILY))) {
+        // Listing failed quietly (an unreadable CURRENT or MANIFEST yields an empty list): let
+        // RocksDB.open read the same files and report what is wrong with them.
+        return List.of(RocksDB.DEFAULT_COLUMN_FAMILY);
+      }
+      return names;
     }
   }
 

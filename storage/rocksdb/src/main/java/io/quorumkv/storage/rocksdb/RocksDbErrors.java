@@ -11,7 +11,8 @@ import org.rocksdb.Status;
 final class RocksDbErrors {
 
   /** RocksDB names the damaged file, and often the offset, in a corruption message. */
-  private static final Pattern FILE = Pattern.compile("(/\\S+?\\.(?:sst|log|blob)|MANIFEST-\\d+)");
+  private static final Pattern FILE =
+      Pattern.compile("(/\\S+?\\.(?:sst|log|blob)|MANIFEST-\\d+|CURRENT)");
 
   private static final Pattern OFFSET = Pattern.compile("offset (\\d+)");
 
