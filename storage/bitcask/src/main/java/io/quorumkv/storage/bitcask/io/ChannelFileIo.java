@@ -1,0 +1,126 @@
+package io.quorumkv.storage.bitcask.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The real {@link FileIo}: {@link FileChannel}s on the default file system. Thread-safe. */
+public final class ChannelFileIo implements FileIo {
+
+  /** The shared instance; it holds no state. */
+  public static final ChannelFileIo INSTANCE = new ChannelFileIo();
+
+  private ChannelFileIo() {}
+
+  @Override
+  public void createDirectories(Path dir) throws IOException {
+    Files.createDirectories(dir);
+  }
+
+  @Override
+  public boolean exists(Path path) {
+    return Files.exists(path);
+  }
+
+  @Override
+  public boolean isDirectory(Path path) {
+    return Files.isDirectory(path);
+  }
+
+  @Override
+  public List<String> list(Path dir) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (Stream<Path> s = Files.list(dir)) {
+      s.forEach(p -> names.add(p.getFileName().toString()));
+    }
+    return names;
+  }
+
+  @Override
+  public FileHandle create(Path file) throws IOException {
+    return new Handle(
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE));
+  }
+
+  @Override
+  public FileHandle open(Path file) throws IOException {
+    return new Handle(FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE));
+  }
+
+  @Override
+  public void rename(Path from, Path to) throws IOException {
+    Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public void delete(Path path) throws IOException {
+    try {
+      Files.deleteIfExists(path);
+    } catch (NoSuchFileException e) {
+      // Already gone: deletion is idempotent.
+    }
+  }
+
+  @Override
+  public void fsyncDirectory(Path dir) throws IOException {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    }
+  }
+
+  /** A {@link FileChannel}; appends go through an explicit position so reads never move it. */
+  private static final class Handle implements FileHandle {
+    private final FileChannel channel;
+    private long end;
+
+    Handle(FileChannel channel) throws IOException {
+      this.channel = channel;
+      this.end = channel.size();
+    }
+
+    @Override
+    public void append(ByteBuffer src) throws IOException {
+      while (src.hasRemaining()) {
+        end += channel.write(src, end);
+      }
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      return channel.read(dst, position);
+    }
+
+    @Override
+    public long size() throws IOException {
+      return channel.size();
+    }
+
+    @Override
+    public void force() throws IOException {
+      channel.force(false);
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      channel.truncate(size);
+      end = Math.min(end, size);
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
+    }
+  }
+}
