@@ -1,0 +1,92 @@
+package io.quorumkv.replication.paxos;
+
+import io.quorumkv.replication.paxos.PaxosMessage.Accept;
+import io.quorumkv.replication.paxos.PaxosMessage.Accepted;
+import io.quorumkv.replication.paxos.PaxosMessage.Commit;
+import io.quorumkv.replication.paxos.PaxosMessage.Lagging;
+import io.quorumkv.replication.paxos.PaxosMessage.Prepare;
+import io.quorumkv.replication.paxos.PaxosMessage.Promise;
+import io.quorumkv.replication.paxos.PaxosMessage.ReadQuery;
+import io.quorumkv.replication.paxos.PaxosMessage.ReadState;
+import io.quorumkv.replication.paxos.PaxosMessage.Reject;
+
+/**
+ * The acceptor and learner rules, as pure functions from (state, request) to (new state, reply).
+ * The rules, one per method, are those listed in PAXOS.md; {@link Replica} persists the new state
+ * before the reply leaves the node.
+ */
+final class Acceptor {
+  private Acceptor() {}
+
+  /**
+   * The result of one acceptor step.
+   *
+   * @param state the new state to persist, or {@code null} if unchanged
+   * @param reply the reply to send, or {@code null}
+   */
+  record Result(KeyState state, PaxosMessage reply) {}
+
+  /**
+   * An answer for a request about {@code instance} that this acceptor cannot vote in, or {@code
+   * null} if {@code instance} is exactly the next one.
+   */
+  private static PaxosMessage wrongInstance(KeyState s, Bytes key, long instance) {
+    if (instance <= s.version()) {
+      return new Commit(key, s.version(), s.chosen()); // already decided: teach the sender
+    }
+    if (instance > s.instance()) {
+      return new Lagging(key, s.version()); // we miss a chosen value: ask to be taught
+    }
+    return null;
+  }
+
+  /** Rule P1: promise a prepared ballot not lower than any promise so far, reporting accepted. */
+  static Result prepare(KeyState s, Prepare p) {
+    PaxosMessage wrong = wrongInstance(s, p.key(), p.instance());
+    if (wrong != null) {
+      return new Result(null, wrong);
+    }
+    if (p.ballot().round() < Ballot.FIRST_PREPARED_ROUND
+        || p.ballot().compareTo(s.promised()) < 0) {
+      return new Result(null, new Reject(p.key(), p.instance(), p.ballot(), s.promised()));
+    }
+    KeyState next = p.ballot().greaterThan(s.promised()) ? s.promise(p.ballot()) : null;
+    return new Result(
+        next, new Promise(p.key(), p.instance(), p.ballot(), s.acceptedBallot(), s.accepted()));
+  }
+
+  /**
+   * Rule P2: accept a ballot not lower than the promise. A fast ballot is valid only for the origin
+   * of the value chosen at the previous version (which this acceptor must know).
+   */
+  static Result accept(KeyState s, Accept a) {
+    PaxosMessage wrong = wrongInstance(s, a.key(), a.instance());
+    if (wrong != null) {
+      return new Result(null, wrong);
+    }
+    Ballot b = a.ballot();
+    boolean validFast = !b.isFast() || (s.version() > 0 && s.chosen().origin() == b.node());
+    if (b.isZero() || !validFast || b.compareTo(s.promised()) < 0) {
+      return new Result(null, new Reject(a.key(), a.instance(), b, s.promised()));
+    }
+    boolean duplicate = b.equals(s.acceptedBallot()) && a.proposal().equals(s.accepted());
+    KeyState next = duplicate ? null : s.accept(b, a.proposal());
+    return new Result(next, new Accepted(a.key(), a.instance(), b));
+  }
+
+  /** Learning is idempotent: a chosen value is applied only if it is newer than what we know. */
+  static KeyState learn(KeyState s, long version, Proposal proposal) {
+    return version > s.version() ? s.learn(version, proposal) : null;
+  }
+
+  /** Reports this replica's version and acceptor state for a linearizable read. */
+  static ReadState read(KeyState s, ReadQuery q) {
+    return new ReadState(
+        q.key(),
+        q.queryId(),
+        s.version(),
+        s.version() > q.knownVersion() ? s.chosen() : null,
+        s.acceptedBallot(),
+        s.accepted());
+  }
+}

@@ -1,0 +1,84 @@
+package io.quorumkv.replication.paxos;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the caller must do after one input to a {@link Replica}.
+ *
+ * <p><b>Ordering rule.</b> The caller must make every write in {@link #writes} durable (fsync), and
+ * every write of every earlier {@code Effects} of this replica durable, <em>before</em> releasing
+ * any of {@link #messages} or {@link #replies}: messages and replies may depend on state that is
+ * only in memory until then. Effects must be released in the order they were returned. Writes of
+ * one {@code Effects} may be made durable together (one batch, one fsync); each is a whole key
+ * record, so later writes of the same key supersede earlier ones. If the process crashes before the
+ * writes are durable, the writes and the held messages and replies are all dropped, which the
+ * protocol tolerates as lost messages. The caller may feed further inputs while writes are pending.
+ *
+ * @param writes key records to persist, in order
+ * @param messages messages to send once the writes are durable
+ * @param replies client replies to deliver once the writes are durable
+ * @param nextWakeupMillis when the replica next needs {@link Replica#tick}, or {@link
+ *     Long#MAX_VALUE}
+ */
+public record Effects(
+    List<Persist> writes,
+    List<Envelope> messages,
+    List<ClientReply> replies,
+    long nextWakeupMillis) {
+
+  /** Nothing to do. */
+  public static final Effects NONE = new Effects(List.of(), List.of(), List.of(), Long.MAX_VALUE);
+
+  /** Copies the lists. */
+  public Effects {
+    writes = List.copyOf(writes);
+    messages = List.copyOf(messages);
+    replies = List.copyOf(replies);
+  }
+
+  /** Whether there is nothing to do. */
+  public boolean isEmpty() {
+    return writes.isEmpty() && messages.isEmpty() && replies.isEmpty();
+  }
+
+  /**
+   * Persist the whole state of {@code key}; {@link KeyStateCodec#encode} gives its bytes.
+   *
+   * @param key the key
+   * @param state its new state
+   */
+  public record Persist(Bytes key, KeyState state) {}
+
+  /**
+   * Send {@code message} to node {@code to}.
+   *
+   * @param to the destination node
+   * @param message the message
+   */
+  public record Envelope(int to, PaxosMessage message) {}
+
+  /**
+   * Deliver {@code outcome} to the client request {@code opId}.
+   *
+   * @param opId the request's correlation id
+   * @param outcome the answer
+   */
+  public record ClientReply(long opId, Outcome outcome) {}
+
+  /** Accumulates effects during one input. Not thread-safe. */
+  static final class Builder {
+    final List<Persist> writes = new ArrayList<>();
+    final List<Envelope> messages = new ArrayList<>();
+    final List<ClientReply> replies = new ArrayList<>();
+
+    Effects build(long nextWakeup) {
+      if (writes.isEmpty() && messages.isEmpty() && replies.isEmpty()) {
+        return nextWakeup == Long.MAX_VALUE
+            ? NONE
+            : new Effects(List.of(), List.of(), List.of(), nextWakeup);
+      }
+      return new Effects(writes, messages, replies, nextWakeup);
+    }
+  }
+}

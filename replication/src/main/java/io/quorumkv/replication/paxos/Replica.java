@@ -1,0 +1,570 @@
+package io.quorumkv.replication.paxos;
+
+import io.quorumkv.replication.paxos.CasResult.Applied;
+import io.quorumkv.replication.paxos.CasResult.NotApplied;
+import io.quorumkv.replication.paxos.CasResult.Unknown;
+import io.quorumkv.replication.paxos.Outcome.Failed;
+import io.quorumkv.replication.paxos.Outcome.ReadOk;
+import io.quorumkv.replication.paxos.PaxosMessage.Accept;
+import io.quorumkv.replication.paxos.PaxosMessage.Accepted;
+import io.quorumkv.replication.paxos.PaxosMessage.Commit;
+import io.quorumkv.replication.paxos.PaxosMessage.Lagging;
+import io.quorumkv.replication.paxos.PaxosMessage.Prepare;
+import io.quorumkv.replication.paxos.PaxosMessage.Promise;
+import io.quorumkv.replication.paxos.PaxosMessage.ReadQuery;
+import io.quorumkv.replication.paxos.PaxosMessage.ReadState;
+import io.quorumkv.replication.paxos.PaxosMessage.Reject;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * One node's replica of the leaderless per-key Paxos protocol: acceptor and learner for every key
+ * whose group contains this node, and coordinator for the client requests submitted to it.
+ *
+ * <p>A pure, deterministic state machine. Inputs are {@link #submit} (a client request), {@link
+ * #step} (a message from a peer) and {@link #tick} (the clock advanced); each returns the {@link
+ * Effects} the caller must carry out, under the ordering rule documented there (persist before
+ * releasing messages and replies). It performs no IO, reads no clock and draws randomness only from
+ * the injected {@link RandomSource}, so the same inputs always give the same outputs.
+ *
+ * <p>Per key, requests submitted to this replica run one at a time in arrival order; different keys
+ * run independently. Messages this replica sends to itself are handled within the same input.
+ *
+ * <p>Not thread-safe: drive it from one thread (an event loop).
+ */
+public final class Replica {
+  private final int self;
+  private final ReplicaGroups groups;
+  private final StateLoader loader;
+  private final RandomSource random;
+  private final PaxosConfig config;
+
+  private final Map<Bytes, KeyState> states = new HashMap<>();
+  private final Map<Bytes, Coordinator> coordinators = new LinkedHashMap<>();
+  private final ArrayDeque<PaxosMessage> selfInbox = new ArrayDeque<>();
+  private long now;
+  private long nextQueryId = 1;
+  private Effects.Builder out = new Effects.Builder();
+
+  /**
+   * A replica that reads durable state lazily through {@code loader}.
+   *
+   * @param self this node's id
+   * @param groups the key to replica-group mapping
+   * @param loader reads durable per-key state (after a restart)
+   * @param random the only source of randomness (backoff)
+   * @param config tunables
+   * @param nowMillis the current time
+   */
+  public Replica(
+      int self,
+      ReplicaGroups groups,
+      StateLoader loader,
+      RandomSource random,
+      PaxosConfig config,
+      long nowMillis) {
+    this.self = self;
+    this.groups = Objects.requireNonNull(groups);
+    this.loader = Objects.requireNonNull(loader);
+    this.random = Objects.requireNonNull(random);
+    this.config = Objects.requireNonNull(config);
+    this.now = nowMillis;
+  }
+
+  /** This node's id. */
+  public int id() {
+    return self;
+  }
+
+  /** The in-memory state of {@code key} (which may not be durable yet). For tests and tools. */
+  public KeyState state(Bytes key) {
+    return states.computeIfAbsent(
+        key,
+        k -> {
+          KeyState s = loader.load(k);
+          return s == null ? KeyState.EMPTY : s;
+        });
+  }
+
+  /**
+   * Submits a client request; the reply comes in this or a later {@link Effects}. Every request
+   * gets exactly one reply, at the latest at its deadline.
+   */
+  public Effects submit(ClientRequest request, long nowMillis) {
+    advance(nowMillis);
+    List<Integer> group = groups.replicasOf(request.key());
+    if (!group.contains(self)) {
+      out.replies.add(
+          new Effects.ClientReply(request.opId(), new Failed("node " + self + " is no replica")));
+    } else {
+      Coordinator c = coordinators.computeIfAbsent(request.key(), k -> new Coordinator(k, group));
+      c.queue.add(new Op(request));
+      if (c.active == null) {
+        startNext(c);
+      }
+    }
+    return finishInput();
+  }
+
+  /** Handles a message from node {@code from}. */
+  public Effects step(int from, PaxosMessage message) {
+    handle(from, message);
+    return finishInput();
+  }
+
+  /** Advances the clock: fires retries, attempt timeouts and request deadlines. */
+  public Effects tick(long nowMillis) {
+    advance(nowMillis);
+    for (Coordinator c : List.copyOf(coordinators.values())) {
+      for (Iterator<Op> it = c.queue.iterator(); it.hasNext(); ) {
+        Op op = it.next();
+        if (now >= op.req.deadlineMillis()) {
+          it.remove();
+          reply(op, new Failed("deadline passed while queued"));
+        }
+      }
+      Op op = c.active;
+      if (op == null) {
+        continue;
+      }
+      if (now >= op.req.deadlineMillis()) {
+        finish(
+            c,
+            op,
+            op.mayHaveApplied
+                ? new Unknown("deadline passed; the write may still be chosen")
+                : new Failed("deadline passed before anything was proposed"));
+      } else if (op.phase == Phase.WAITING && now >= op.retryAt) {
+        begin(c, op);
+      } else if (op.phase != Phase.WAITING && now >= op.attemptDeadline) {
+        backoff(op);
+      }
+    }
+    return finishInput();
+  }
+
+  private void advance(long nowMillis) {
+    if (nowMillis > now) {
+      now = nowMillis;
+    }
+  }
+
+  private Effects finishInput() {
+    while (!selfInbox.isEmpty()) {
+      handle(self, selfInbox.poll());
+    }
+    long wake = Long.MAX_VALUE;
+    for (Iterator<Coordinator> it = coordinators.values().iterator(); it.hasNext(); ) {
+      Coordinator c = it.next();
+      if (c.active == null && c.queue.isEmpty()) {
+        it.remove();
+        continue;
+      }
+      for (Op q : c.queue) {
+        wake = Math.min(wake, q.req.deadlineMillis());
+      }
+      Op op = c.active;
+      if (op != null) {
+        wake = Math.min(wake, op.req.deadlineMillis());
+        wake = Math.min(wake, op.phase == Phase.WAITING ? op.retryAt : op.attemptDeadline);
+      }
+    }
+    Effects e = out.build(wake);
+    out = new Effects.Builder();
+    return e;
+  }
+
+  // ---------------------------------------------------------------- message dispatch
+
+  private void handle(int from, PaxosMessage m) {
+    List<Integer> group = groups.replicasOf(m.key());
+    if (!group.contains(self) || !group.contains(from)) {
+      return; // not ours, or from a stranger: ignore
+    }
+    KeyState s = state(m.key());
+    if (m instanceof Prepare p) {
+      acceptorResult(from, p.key(), Acceptor.prepare(s, p));
+    } else if (m instanceof Accept a) {
+      acceptorResult(from, a.key(), Acceptor.accept(s, a));
+    } else if (m instanceof ReadQuery q) {
+      send(from, Acceptor.read(s, q));
+    } else if (m instanceof Commit c) {
+      onCommit(c);
+    } else if (m instanceof Lagging l) {
+      if (s.version() > l.version()) {
+        send(from, new Commit(l.key(), s.version(), s.chosen()));
+      }
+    } else if (m instanceof Promise p) {
+      onPromise(from, p);
+    } else if (m instanceof Accepted a) {
+      onAccepted(from, a);
+    } else if (m instanceof Reject r) {
+      onReject(from, r);
+    } else if (m instanceof ReadState r) {
+      onReadState(from, r);
+    }
+  }
+
+  private void acceptorResult(int from, Bytes key, Acceptor.Result r) {
+    if (r.state() != null) {
+      persist(key, r.state());
+    }
+    if (r.reply() != null) {
+      send(from, r.reply());
+    }
+  }
+
+  private void persist(Bytes key, KeyState s) {
+    states.put(key, s);
+    out.writes.add(new Effects.Persist(key, s));
+  }
+
+  private void send(int to, PaxosMessage m) {
+    if (to == self) {
+      selfInbox.add(m);
+    } else {
+      out.messages.add(new Effects.Envelope(to, m));
+    }
+  }
+
+  private void broadcast(Coordinator c, PaxosMessage m) {
+    for (int node : c.group) {
+      send(node, m);
+    }
+  }
+
+  /** Learns a chosen value (idempotently); returns whether the local version advanced. */
+  private boolean learn(Bytes key, long version, Proposal proposal) {
+    KeyState next = Acceptor.learn(state(key), version, proposal);
+    if (next == null) {
+      return false;
+    }
+    persist(key, next);
+    return true;
+  }
+
+  private void onCommit(Commit c) {
+    if (!learn(c.key(), c.version(), c.proposal())) {
+      return;
+    }
+    Coordinator co = coordinators.get(c.key());
+    Op op = co == null ? null : co.active;
+    if (op != null
+        && (op.phase == Phase.PREPARE || op.phase == Phase.ACCEPT)
+        && op.instance <= c.version()) {
+      begin(co, op); // our instance is decided: re-evaluate against the new latest value
+    }
+  }
+
+  // ---------------------------------------------------------------- coordinator
+
+  private enum Phase {
+    /** Backing off until {@code retryAt}. */
+    WAITING,
+    /** Quorum read of versions and accepted values. */
+    READ,
+    /** Phase 1 with a prepared ballot. */
+    PREPARE,
+    /** Phase 2, fast or after prepare. */
+    ACCEPT
+  }
+
+  /** Per-key coordinator state: the queue of requests and the one running. */
+  private static final class Coordinator {
+    final Bytes key;
+    final List<Integer> group;
+    final int quorum;
+    final ArrayDeque<Op> queue = new ArrayDeque<>();
+    Op active;
+    long maxRound = Ballot.FAST_ROUND;
+
+    Coordinator(Bytes key, List<Integer> group) {
+      this.key = key;
+      this.group = group;
+      this.quorum = group.size() / 2 + 1;
+    }
+  }
+
+  /** One client request being coordinated. */
+  private static final class Op {
+    final ClientRequest req;
+    Phase phase = Phase.WAITING;
+    long instance;
+    Ballot ballot;
+    Proposal proposal;
+    final Set<Integer> yes = new HashSet<>();
+    final Set<Integer> no = new HashSet<>();
+    Ballot highestAcceptedBallot = Ballot.ZERO;
+    Proposal highestAccepted;
+    long queryId;
+    final Map<Integer, ReadState> reads = new HashMap<>();
+    long attemptDeadline;
+    long retryAt;
+    int retries;
+    boolean mayHaveApplied;
+
+    Op(ClientRequest req) {
+      this.req = req;
+    }
+
+    void newAttempt(Phase p, long deadline) {
+      phase = p;
+      yes.clear();
+      no.clear();
+      reads.clear();
+      highestAcceptedBallot = Ballot.ZERO;
+      highestAccepted = null;
+      proposal = null;
+      attemptDeadline = deadline;
+    }
+  }
+
+  private void startNext(Coordinator c) {
+    while (c.active == null && !c.queue.isEmpty()) {
+      Op op = c.queue.poll();
+      c.active = op;
+      begin(c, op);
+    }
+  }
+
+  private void reply(Op op, Outcome outcome) {
+    out.replies.add(new Effects.ClientReply(op.req.opId(), outcome));
+  }
+
+  private void finish(Coordinator c, Op op, Outcome outcome) {
+    reply(op, outcome);
+    c.active = null;
+    startNext(c);
+  }
+
+  /** (Re)starts an operation against the latest value this replica knows. */
+  private void begin(Coordinator c, Op op) {
+    KeyState s = state(c.key);
+    Operation o = op.req.operation();
+    if (o.isWrite() && s.chosen() != null) {
+      switch (s.chosen().lookup(op.req.requestId())) {
+        case APPLIED -> {
+          long v = s.chosen().entryFor(op.req.requestId()).orElseThrow().version();
+          finish(c, op, new Applied(v));
+          return;
+        }
+        case SUPERSEDED -> {
+          finish(c, op, new Unknown("request superseded by a newer one of the same client"));
+          return;
+        }
+        case NOT_SEEN -> {}
+      }
+    }
+    if (!o.isWrite()) {
+      op.newAttempt(Phase.READ, now + config.attemptTimeoutMillis());
+      op.queryId = nextQueryId++;
+      broadcast(c, new ReadQuery(c.key, op.queryId, s.version()));
+    } else if (fastPathAllowed(s, o)) {
+      // Rule F: we created the latest chosen value and have promised nothing in the next
+      // instance, so we own its lowest ballot and may skip phase 1 (see PAXOS.md).
+      op.newAttempt(Phase.ACCEPT, now + config.attemptTimeoutMillis());
+      op.instance = s.instance();
+      op.ballot = Ballot.fast(self);
+      op.proposal = newProposal(s, op);
+      op.mayHaveApplied = true;
+      broadcast(c, new Accept(c.key, op.instance, op.ballot, op.proposal));
+    } else {
+      op.newAttempt(Phase.PREPARE, now + config.attemptTimeoutMillis());
+      op.instance = s.instance();
+      long round =
+          Math.max(Math.max(c.maxRound, s.promised().round()), Ballot.FIRST_PREPARED_ROUND - 1) + 1;
+      c.maxRound = round;
+      op.ballot = new Ballot(round, self);
+      broadcast(c, new Prepare(c.key, op.instance, op.ballot));
+    }
+  }
+
+  private boolean fastPathAllowed(KeyState s, Operation o) {
+    if (s.version() == 0 || s.chosen().origin() != self || !s.promised().isZero()) {
+      return false;
+    }
+    return !(o instanceof Operation.Cas cas) || Objects.equals(cas.expected(), s.value());
+  }
+
+  private Proposal newProposal(KeyState s, Op op) {
+    Operation o = op.req.operation();
+    Bytes value;
+    if (o instanceof Operation.Put p) {
+      value = p.value();
+    } else if (o instanceof Operation.Cas cas) {
+      value = cas.newValue();
+    } else if (o instanceof Operation.Delete) {
+      value = null;
+    } else {
+      throw new IllegalStateException("reads propose nothing");
+    }
+    return Proposal.next(
+        s.chosen(), s.instance(), value, op.req.requestId(), self, config.windowSize());
+  }
+
+  private void backoff(Op op) {
+    op.phase = Phase.WAITING;
+    op.retries++;
+    long bound =
+        Math.min(config.backoffMaxMillis(), config.backoffBaseMillis() << Math.min(op.retries, 20));
+    op.retryAt = now + 1 + random.nextLong(bound);
+  }
+
+  private Op activeFor(Bytes key, Phase phase, long instance, Ballot ballot) {
+    Coordinator c = coordinators.get(key);
+    Op op = c == null ? null : c.active;
+    if (op == null || op.phase != phase || op.instance != instance || !op.ballot.equals(ballot)) {
+      return null;
+    }
+    return op;
+  }
+
+  private void onPromise(int from, Promise p) {
+    Op op = activeFor(p.key(), Phase.PREPARE, p.instance(), p.ballot());
+    if (op == null) {
+      return;
+    }
+    op.yes.add(from);
+    if (p.acceptedBallot().greaterThan(op.highestAcceptedBallot)) {
+      op.highestAcceptedBallot = p.acceptedBallot();
+      op.highestAccepted = p.accepted();
+    }
+    Coordinator c = coordinators.get(p.key());
+    if (op.yes.size() >= c.quorum) {
+      onPrepared(c, op);
+    }
+  }
+
+  private void onPrepared(Coordinator c, Op op) {
+    KeyState s = state(c.key);
+    Proposal toAccept;
+    if (op.highestAccepted != null) {
+      // Rule P2b: complete the in-flight value with the highest accepted ballot first.
+      toAccept = op.highestAccepted;
+      if (op.req.operation().isWrite() && toAccept.requestId().equals(op.req.requestId())) {
+        op.mayHaveApplied = true;
+      }
+    } else {
+      // Nothing in flight: chosen(s.version) is the latest value (linearization point, PAXOS.md).
+      Operation o = op.req.operation();
+      if (!o.isWrite()) {
+        finish(c, op, new ReadOk(s.value(), s.version()));
+        return;
+      }
+      if (o instanceof Operation.Cas cas && !Objects.equals(cas.expected(), s.value())) {
+        finish(
+            c,
+            op,
+            op.req.retry()
+                ? new Unknown("retried CAS: an earlier attempt may still be completed")
+                : new NotApplied(s.value(), s.version()));
+        return;
+      }
+      toAccept = newProposal(s, op);
+      op.mayHaveApplied = true;
+    }
+    Ballot ballot = op.ballot;
+    op.newAttempt(Phase.ACCEPT, now + config.attemptTimeoutMillis());
+    op.ballot = ballot;
+    op.proposal = toAccept;
+    broadcast(c, new Accept(c.key, op.instance, op.ballot, op.proposal));
+  }
+
+  private void onAccepted(int from, Accepted a) {
+    Op op = activeFor(a.key(), Phase.ACCEPT, a.instance(), a.ballot());
+    if (op == null) {
+      return;
+    }
+    op.yes.add(from);
+    Coordinator c = coordinators.get(a.key());
+    if (op.yes.size() < c.quorum) {
+      return;
+    }
+    // Chosen. Learn locally, tell the others, then answer or continue.
+    Proposal chosen = op.proposal;
+    learn(c.key, op.instance, chosen);
+    for (int node : c.group) {
+      if (node != self) {
+        send(node, new Commit(c.key, op.instance, chosen));
+      }
+    }
+    Operation o = op.req.operation();
+    if (o.isWrite() && chosen.requestId().equals(op.req.requestId())) {
+      finish(c, op, new Applied(op.instance));
+    } else if (!o.isWrite()) {
+      finish(c, op, new ReadOk(chosen.value(), op.instance));
+    } else {
+      begin(c, op); // we completed someone else's value; now try ours
+    }
+  }
+
+  private void onReject(int from, Reject r) {
+    Coordinator c = coordinators.get(r.key());
+    if (c == null) {
+      return;
+    }
+    c.maxRound = Math.max(c.maxRound, r.promised().round());
+    Op op = c.active;
+    if (op == null
+        || (op.phase != Phase.PREPARE && op.phase != Phase.ACCEPT)
+        || op.instance != r.instance()
+        || !op.ballot.equals(r.ballot())) {
+      return;
+    }
+    op.no.add(from);
+    if (op.no.size() > c.group.size() - c.quorum) {
+      backoff(op); // a quorum is out of reach at this ballot: contention
+    }
+  }
+
+  private void onReadState(int from, ReadState r) {
+    Coordinator c = coordinators.get(r.key());
+    if (r.chosen() != null) {
+      learn(r.key(), r.version(), r.chosen());
+    }
+    Op op = c == null ? null : c.active;
+    if (op == null || op.phase != Phase.READ || op.queryId != r.queryId()) {
+      return;
+    }
+    op.reads.put(from, r);
+    if (op.reads.size() < c.quorum) {
+      return;
+    }
+    long max = 0;
+    for (ReadState rs : op.reads.values()) {
+      max = Math.max(max, rs.version());
+    }
+    KeyState s = state(c.key);
+    if (s.version() != max) {
+      begin(c, op); // learned something newer meanwhile: ask again
+      return;
+    }
+    for (ReadState rs : op.reads.values()) {
+      if (rs.version() == max && rs.accepted() != null) {
+        // A value may be in flight for max + 1: complete it with a full round first.
+        op.newAttempt(Phase.PREPARE, now + config.attemptTimeoutMillis());
+        op.instance = s.instance();
+        long round =
+            Math.max(Math.max(c.maxRound, s.promised().round()), Ballot.FIRST_PREPARED_ROUND - 1)
+                + 1;
+        c.maxRound = round;
+        op.ballot = new Ballot(round, self);
+        broadcast(c, new Prepare(c.key, op.instance, op.ballot));
+        return;
+      }
+    }
+    for (Map.Entry<Integer, ReadState> e : op.reads.entrySet()) {
+      if (e.getValue().version() < max && e.getKey() != self) {
+        send(e.getKey(), new Commit(c.key, max, s.chosen())); // read repair
+      }
+    }
+    finish(c, op, new ReadOk(s.value(), s.version()));
+  }
+}
