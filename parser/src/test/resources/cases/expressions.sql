@@ -1,0 +1,11 @@
+SELECT 1 + 2 * 3, (1 + 2) * 3, 1 - 2 - 3, 1 - (2 - 3), -a, - -a, -(1), 10 % 3, 7 / 2 FROM t;
+SELECT a FROM t WHERE NOT a = 1 AND b <> 2 OR c != 3 AND (d < 4 OR e <= 5) AND f > 6 AND g >= 7;
+SELECT a FROM t WHERE a IS NULL OR b IS NOT NULL OR NOT c IS NULL;
+SELECT a FROM t WHERE a IN (1, 2, 3) AND b NOT IN ('x') AND c BETWEEN 1 AND 10 AND d NOT BETWEEN -5 AND a + 1;
+SELECT a FROM t WHERE name LIKE 'A%' AND name NOT LIKE '%\_%' ESCAPE '\';
+SELECT CAST(a AS VARCHAR(10)), CAST('1.5' AS DECIMAL(10, 2)), CAST(x AS TIMESTAMP), CAST(b AS int) FROM t;
+SELECT 'a' || 'b' || c, 1.50, 1., .5, 1e10, 2.5E-3, 9223372036854775807, -9223372036854775808 FROM t;
+SELECT TRUE, FALSE, NULL, X'', x'CAFE', TIMESTAMP '2024-01-01', TIMESTAMP '1999-12-31 23:59:59.999999999' FROM t;
+SELECT ? + ?, (a = b) = (c = d), NOT (a AND b), (NOT a) = b FROM t WHERE x = ?;
+SELECT 'multi
+line', '', '''' FROM t
