@@ -61,6 +61,7 @@ final class BitcaskTable implements Table {
   private static final Logger LOG = LoggerFactory.getLogger(BitcaskTable.class);
   private static final int MAX_READ_RETRIES = 10_000;
   private static final int KEEP_BUFFER_BYTES = 4 << 20;
+  private static final WriteBatch EMPTY_BATCH = WriteBatch.builder().build();
 
   private final BitcaskEngine engine;
   private final String name;
@@ -674,6 +675,10 @@ final class BitcaskTable implements Table {
       if (!outputs.isEmpty()) {
         drain(outputs.get(outputs.size() - 1), out);
       }
+      // Records were judged dead against the key directory, which also holds writes that are not
+      // yet durable. Force them before the merge can become durable, or a power loss could keep
+      // the merge but lose the overwrite or tombstone that made a dropped record dead.
+      syncBarrier();
       // Make the outputs durable under temp names, then give them their real names.
       for (Output o : outputs) {
         o.handle.force();
@@ -746,6 +751,18 @@ final class BitcaskTable implements Table {
     } catch (IOException | RuntimeException e) {
       engine.fail(name, e);
       throw e;
+    }
+  }
+
+  /** Waits until every write published so far is forced to disk, through the commit thread. */
+  private void syncBarrier() {
+    try {
+      committer.submit(EMPTY_BATCH, Durability.SYNC).join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof StorageException se) {
+        throw se;
+      }
+      throw new StorageException(name + ": sync before merge commit failed", e.getCause());
     }
   }
 
