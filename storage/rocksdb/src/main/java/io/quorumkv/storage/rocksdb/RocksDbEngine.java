@@ -524,6 +524,9 @@ public final class RocksDbEngine implements StorageEngine {
       }
       if (wb.count() > 0) {
         db.write(sync ? syncWrite : bufferedWrite, wb);
+      } else if (sync) {
+        // An empty SYNC batch is a durability barrier: earlier BUFFERED writes must be synced.
+        db.syncWal();
       }
     } finally {
       lifecycle.readLock().unlock();

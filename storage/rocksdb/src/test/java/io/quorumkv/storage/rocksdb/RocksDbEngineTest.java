@@ -76,6 +76,17 @@ class RocksDbEngineTest {
   }
 
   @Test
+  void emptySyncBatchSyncsTheWal() {
+    try (RocksDbEngine e = RocksDbEngine.open(dir, Map.of())) {
+      Table t = e.table("t");
+      t.put(b("k"), b("v"), Durability.BUFFERED);
+      long before = e.metrics().get("rocksdb.wal.synced");
+      t.write(WriteBatch.builder().build(), Durability.SYNC);
+      assertThat(e.metrics().get("rocksdb.wal.synced")).isGreaterThan(before);
+    }
+  }
+
+  @Test
   void batchSpansOneRocksDbWriteEvenWithManyTables() {
     try (RocksDbEngine e = RocksDbEngine.open(dir, Map.of())) {
       Table a = e.table("a");
