@@ -353,6 +353,11 @@ final class BitcaskTable implements Table {
         if (fileSize > 0 && fileSize + batchBytes > options.maxFileBytes()) {
           nextSeq.set(seq);
           flush(buf);
+          // Force and publish what went into the old file before it becomes immutable: a merge
+          // may pick it up the moment it is, and judges liveness by the key directory.
+          active.handle.force();
+          publish(written);
+          written.clear();
           rollover();
         }
         if (buf.remaining() < batchBytes) {
