@@ -190,7 +190,9 @@ final class SyntaxErrors {
       }
     }
     names.addAll(keywords);
-    names.addAll(others);
+    // Token classes (integer, string, ...) before punctuation ('(', ',', ...).
+    others.stream().filter(n -> !n.startsWith("'")).forEach(names::add);
+    others.stream().filter(n -> n.startsWith("'")).forEach(names::add);
     if (names.remove("end of input")) {
       names.add("end of input");
     }
