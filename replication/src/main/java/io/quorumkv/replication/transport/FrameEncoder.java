@@ -1,0 +1,35 @@
+package io.quorumkv.replication.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToByteEncoder;
+import io.quorumkv.replication.paxos.ByteWriter;
+import io.quorumkv.replication.paxos.PaxosMessage;
+
+/** Writes a {@link PaxosFrame} as one length-prefixed frame. Stateless; sharable. */
+@io.netty.channel.ChannelHandler.Sharable
+public final class FrameEncoder extends MessageToByteEncoder<PaxosFrame> {
+  /** A new encoder. */
+  public FrameEncoder() {
+    super(PaxosFrame.class);
+  }
+
+  /** The frame body (everything after the length field). */
+  static byte[] body(PaxosFrame frame) {
+    ByteWriter w = new ByteWriter(256);
+    w.writeByte(PaxosFrame.VERSION)
+        .writeVarLong(frame.sender())
+        .writeVarLong(frame.messages().size());
+    for (PaxosMessage m : frame.messages()) {
+      MessageCodec.encode(w, m);
+    }
+    return w.toByteArray();
+  }
+
+  @Override
+  protected void encode(ChannelHandlerContext ctx, PaxosFrame frame, ByteBuf out) {
+    byte[] body = body(frame);
+    out.writeInt(body.length);
+    out.writeBytes(body);
+  }
+}
