@@ -90,6 +90,28 @@ class BitcaskMergeTest {
   }
 
   @Test
+  void backgroundMergeRunsOnceEnoughBytesAreDead() {
+    Map<String, String> options =
+        Map.of(
+            BitcaskOptions.MAX_FILE_BYTES, "4096",
+            BitcaskOptions.MERGE_DEAD_RATIO, "0.5",
+            BitcaskOptions.MERGE_MIN_DEAD_BYTES, "8192");
+    try (BitcaskEngine e = BitcaskEngine.open(dir, options)) {
+      Table t = e.table("t");
+      for (int round = 0; round < 40; round++) {
+        for (int i = 0; i < 10; i++) {
+          t.put(b("k" + i), b(round + "-" + "x".repeat(60)), Durability.BUFFERED);
+        }
+      }
+      e.awaitMaintenance();
+      assertThat(e.metrics().get("merges")).isPositive();
+      for (int i = 0; i < 10; i++) {
+        assertThat(t.get(b("k" + i))).isEqualTo(b("39-" + "x".repeat(60)));
+      }
+    }
+  }
+
+  @Test
   void anOpenScanKeepsRetiredFilesUntilItCloses() throws Exception {
     try (BitcaskEngine e = BitcaskEngine.open(dir, SMALL_FILES)) {
       Table t = e.table("t");
