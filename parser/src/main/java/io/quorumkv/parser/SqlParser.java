@@ -8,7 +8,6 @@ import java.util.Objects;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.CommonTokenStream;
 import org.antlr.v4.runtime.Token;
-import org.antlr.v4.runtime.TokenSource;
 import org.antlr.v4.runtime.atn.PredictionMode;
 
 /**
@@ -35,6 +34,7 @@ public final class SqlParser {
    * Parses exactly one statement, optionally followed by {@code ;}.
    *
    * @throws SqlParseException if the text is not exactly one valid statement
+   * @throws NullPointerException if {@code sql} is null
    */
   public static Statement parse(String sql) {
     CommonTokenStream tokens = tokenize(sql);
@@ -65,6 +65,7 @@ public final class SqlParser {
    * The {@code ?} parameters of each statement are numbered from 1 within it.
    *
    * @throws SqlParseException at the first error; no statement is returned in that case
+   * @throws NullPointerException if {@code sql} is null
    */
   public static List<Statement> parseScript(String sql) {
     return parseTokens(tokenize(sql));
@@ -84,7 +85,7 @@ public final class SqlParser {
   private static List<Statement> parseTokens(CommonTokenStream tokens) {
     NestingCheck.check(tokens);
     try {
-      QuorumSqlParser.ScriptContext tree = parseScript(tokens);
+      QuorumSqlParser.ScriptContext tree = runParser(tokens);
       return AstBuilder.build(tree, tokens);
     } catch (SyntaxErrors.Failure failure) {
       throw SyntaxErrors.describe(tokens, failure.token());
@@ -100,24 +101,12 @@ public final class SqlParser {
    * Runs the generated parser; a syntax error ends it with {@link SyntaxErrors.Failure}. Also used
    * by {@link SyntaxErrors} to probe which tokens could have followed a valid prefix.
    */
-  static QuorumSqlParser.ScriptContext parseScript(CommonTokenStream tokens) {
-    QuorumSqlParser parser = newParser(tokens);
-    return parser.script();
-  }
-
-  static QuorumSqlParser newParser(CommonTokenStream tokens) {
+  static QuorumSqlParser.ScriptContext runParser(CommonTokenStream tokens) {
     QuorumSqlParser parser = new QuorumSqlParser(tokens);
     parser.removeErrorListeners();
     parser.setErrorHandler(new SyntaxErrors.FailFast());
     // Full LL: with a fail-fast error strategy, SLL could report errors in valid input.
     parser.getInterpreter().setPredictionMode(PredictionMode.LL);
-    return parser;
-  }
-
-  /** Token source for re-parsing, used by {@link SyntaxErrors}. */
-  static CommonTokenStream stream(TokenSource source) {
-    CommonTokenStream tokens = new CommonTokenStream(source);
-    tokens.fill();
-    return tokens;
+    return parser.script();
   }
 }

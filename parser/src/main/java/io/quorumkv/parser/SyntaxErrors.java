@@ -155,7 +155,9 @@ final class SyntaxErrors {
     }
     probe.add(new CommonToken(Token.EOF, "<EOF>"));
     try {
-      SqlParser.parseScript(SqlParser.stream(new ListTokenSource(probe)));
+      CommonTokenStream tokens = new CommonTokenStream(new ListTokenSource(probe));
+      tokens.fill();
+      SqlParser.runParser(tokens);
       return true;
     } catch (Failure failure) {
       return failure.token().getTokenIndex() > prefix.size();

@@ -55,12 +55,14 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * jqwik generators of well-formed syntax trees: every tree they produce is one the parser could
@@ -105,10 +107,7 @@ final class AstArbitraries {
             .withChars('\n', '\u00e9', '\u4e2d')
             .ofMinLength(1)
             .ofMaxLength(8);
-    return Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(6, plain),
-            net.jqwik.api.Tuple.of(2, keywords),
-            net.jqwik.api.Tuple.of(2, quoted))
+    return Arbitraries.frequencyOf(Tuple.of(6, plain), Tuple.of(2, keywords), Tuple.of(2, quoted))
         .filter(name -> !name.equals(VersionRef.NAME))
         .map(name -> new Identifier(P, name));
   }
@@ -200,11 +199,11 @@ final class AstArbitraries {
   static Arbitrary<Expression> expressions(int depth) {
     Arbitrary<Expression> leaf =
         Arbitraries.frequencyOf(
-            net.jqwik.api.Tuple.of(4, literals()),
-            net.jqwik.api.Tuple.of(4, columns()),
-            net.jqwik.api.Tuple.of(1, Arbitraries.just(new Parameter(P, 1))),
-            net.jqwik.api.Tuple.of(1, identifiers().optional().map(t -> new VersionRef(P, t))),
-            net.jqwik.api.Tuple.of(1, Arbitraries.just(new CountStar(P))));
+            Tuple.of(4, literals()),
+            Tuple.of(4, columns()),
+            Tuple.of(1, Arbitraries.just(new Parameter(P, 1))),
+            Tuple.of(1, identifiers().optional().map(t -> new VersionRef(P, t))),
+            Tuple.of(1, Arbitraries.just(new CountStar(P))));
     if (depth <= 0) {
       return leaf;
     }
@@ -233,11 +232,11 @@ final class AstArbitraries {
                     (name, distinct, args) ->
                         new FunctionCall(P, name, distinct && !args.isEmpty(), args)));
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, leaf),
-        net.jqwik.api.Tuple.of(1, unary),
-        net.jqwik.api.Tuple.of(3, binary),
-        net.jqwik.api.Tuple.of(2, predicates),
-        net.jqwik.api.Tuple.of(1, calls));
+        Tuple.of(3, leaf),
+        Tuple.of(1, unary),
+        Tuple.of(3, binary),
+        Tuple.of(2, predicates),
+        Tuple.of(1, calls));
   }
 
   private static Arbitrary<Expression> columns() {
@@ -306,10 +305,7 @@ final class AstArbitraries {
                         l,
                         r,
                         type == Join.Type.CROSS ? Optional.empty() : Optional.of(on)));
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, table),
-        net.jqwik.api.Tuple.of(1, derived),
-        net.jqwik.api.Tuple.of(2, join));
+    return Arbitraries.frequencyOf(Tuple.of(3, table), Tuple.of(1, derived), Tuple.of(2, join));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -319,8 +315,7 @@ final class AstArbitraries {
     Arbitrary<Statement> plain =
         Arbitraries.oneOf(selects(), inserts(), updates(), deletes(), creates(), otherDdl());
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(9, plain),
-        net.jqwik.api.Tuple.of(1, plain.map(s -> (Statement) new Explain(P, s))));
+        Tuple.of(9, plain), Tuple.of(1, plain.map(s -> (Statement) new Explain(P, s))));
   }
 
   private static Arbitrary<Statement> selects() {
@@ -407,7 +402,7 @@ final class AstArbitraries {
               }
               List<Identifier> key =
                   new ArrayList<>(names.subList(0, Math.min(keySize, names.size())));
-              java.util.Collections.reverse(key);
+              Collections.reverse(key);
               return new CreateTable(P, table, ifNotExists, columns, key, engine);
             });
   }

@@ -18,7 +18,11 @@ import io.quorumkv.parser.ast.TableEngine;
 import io.quorumkv.parser.ast.Update;
 import io.quorumkv.parser.ast.Values;
 import io.quorumkv.parser.ast.VersionRef;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** Behaviour of the parser beyond the golden files: the rules a reader might get wrong. */
@@ -139,5 +143,29 @@ class SqlParserTest {
     assertThat(SqlParser.parse(ors)).isInstanceOf(Select.class);
     String sum = "SELECT " + "a + ".repeat(5000) + "1 FROM t";
     assertThat(SqlParser.parse(sum)).isInstanceOf(Select.class);
+  }
+
+  @Test
+  void concurrentParsesAgreeWithSequentialOnes() throws Exception {
+    List<String> sqls =
+        List.of(
+            "SELECT a, COUNT(*) FROM t JOIN u ON t.id = u.id WHERE x IN (1, 2) GROUP BY a",
+            "UPDATE acct SET balance = balance - 1 WHERE id = ? IF balance > 0",
+            "INSERT INTO t (a, b) VALUES (1, 'x'), (2, 'y') IF NOT EXISTS",
+            "CREATE TABLE t (a INT, b VARCHAR(3), PRIMARY KEY (a)) WITH (engine = 'lsm')",
+            "SELECT * FROM t WHERE id = ? IF _version > ?");
+    List<Statement> expected = sqls.stream().map(SqlParser::parse).toList();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<List<Statement>>> results = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        results.add(pool.submit(() -> sqls.stream().map(SqlParser::parse).toList()));
+      }
+      for (Future<List<Statement>> result : results) {
+        assertThat(result.get()).isEqualTo(expected);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }
