@@ -7,6 +7,7 @@ import io.quorumkv.storage.StorageFailedException;
 import io.quorumkv.storage.Table;
 import io.quorumkv.storage.TableNames;
 import io.quorumkv.storage.bitcask.io.ChannelFileIo;
+import io.quorumkv.storage.bitcask.io.DirectoryLock;
 import io.quorumkv.storage.bitcask.io.FileIo;
 import io.quorumkv.storage.bitcask.merge.MergeStats;
 import java.io.IOException;
@@ -48,6 +49,9 @@ public final class BitcaskEngine implements StorageEngine {
   static final String KIND = "bitcask";
   static final String DROPPED_PREFIX = "~dropped.";
 
+  /** Held while the engine is open; {@code ~} keeps it apart from table names. */
+  static final String LOCK_FILE = "~lock";
+
   /** The largest encoded batch accepted: 1 GiB, so file offsets fit an {@code int}. */
   static final long MAX_BATCH_BYTES = 1L << 30;
 
@@ -62,6 +66,7 @@ public final class BitcaskEngine implements StorageEngine {
   private final AtomicLong closedRequests = new AtomicLong();
   private final AtomicLong closedSyncs = new AtomicLong();
   private final AtomicLong dropCounter = new AtomicLong();
+  private DirectoryLock lock;
   private volatile boolean closed;
 
   private BitcaskEngine(Path dir, FileIo io, BitcaskOptions options, Executor maintenance) {
@@ -124,11 +129,14 @@ public final class BitcaskEngine implements StorageEngine {
 
   private void recover() throws IOException {
     io.createDirectories(dir);
+    lock = io.lock(dir.resolve(LOCK_FILE));
     List<String> names = new ArrayList<>(io.list(dir));
     names.sort(null);
     for (String n : names) {
       Path p = dir.resolve(n);
-      if (n.startsWith(DROPPED_PREFIX)) {
+      if (n.equals(LOCK_FILE)) {
+        continue;
+      } else if (n.startsWith(DROPPED_PREFIX)) {
         deleteTree(p);
       } else if (io.isDirectory(p) && isTableName(n)) {
         tables.put(n, BitcaskTable.open(this, n, p));
@@ -295,6 +303,7 @@ public final class BitcaskEngine implements StorageEngine {
     for (BitcaskTable t : tables.values()) {
       t.close();
     }
+    releaseLock();
     if (ownedMaintenance != null) {
       ownedMaintenance.shutdown();
       try {
@@ -304,6 +313,14 @@ public final class BitcaskEngine implements StorageEngine {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  private void releaseLock() {
+    DirectoryLock l = lock;
+    lock = null;
+    if (l != null) {
+      l.close();
     }
   }
 

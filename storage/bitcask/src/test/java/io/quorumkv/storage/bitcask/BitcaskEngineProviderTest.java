@@ -45,6 +45,19 @@ class BitcaskEngineProviderTest {
   }
 
   @Test
+  void twoEnginesCannotShareADirectory() {
+    try (BitcaskEngine e = BitcaskEngine.open(dir, Map.of())) {
+      e.table("t");
+      assertThatThrownBy(() -> BitcaskEngine.open(dir, Map.of()))
+          .isInstanceOf(io.quorumkv.storage.StorageException.class)
+          .hasStackTraceContaining("locked");
+    }
+    try (BitcaskEngine e = BitcaskEngine.open(dir, Map.of())) {
+      assertThat(e.tableNames()).containsExactly("t");
+    }
+  }
+
+  @Test
   void everyOpenStartsANewActiveFileAndOldOnesGetHints() {
     try (BitcaskEngine e = BitcaskEngine.open(dir, Map.of())) {
       e.table("t").put(new byte[] {1}, new byte[] {2}, Durability.SYNC);

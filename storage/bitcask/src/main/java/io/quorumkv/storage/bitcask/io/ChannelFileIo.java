@@ -3,6 +3,8 @@ package io.quorumkv.storage.bitcask.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -71,6 +73,31 @@ public final class ChannelFileIo implements FileIo {
     } catch (NoSuchFileException e) {
       // Already gone: deletion is idempotent.
     }
+  }
+
+  @Override
+  public DirectoryLock lock(Path file) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+    if (lock == null) {
+      ch.close();
+      throw new IOException(file + " is locked: another engine has this directory open");
+    }
+    return () -> {
+      try {
+        ch.close(); // releases the lock
+      } catch (IOException e) {
+        // Nothing to do: the lock dies with the channel or the process anyway.
+      }
+    };
   }
 
   @Override

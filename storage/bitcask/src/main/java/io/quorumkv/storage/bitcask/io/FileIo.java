@@ -43,6 +43,15 @@ public interface FileIo {
   /** Makes the entries of {@code dir} (creations, renames, deletions) durable. */
   void fsyncDirectory(Path dir) throws IOException;
 
+  /**
+   * Takes an exclusive lock on {@code file} (creating it if needed) so that two engines, in this
+   * process or another, never share a directory. The lock dies with the process.
+   *
+   * @return closing it releases the lock; closing never throws
+   * @throws IOException if another holder has the lock
+   */
+  DirectoryLock lock(Path file) throws IOException;
+
   /** Reads a whole (small) file, e.g. a hint file or the manifest. */
   default byte[] readAll(Path file) throws IOException {
     try (FileHandle h = open(file)) {

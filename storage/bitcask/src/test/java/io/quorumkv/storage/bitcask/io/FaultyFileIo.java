@@ -38,6 +38,7 @@ public final class FaultyFileIo implements FileIo {
   private int forceFailures;
   private long ops;
   private final List<String> damage = new ArrayList<>();
+  private final java.util.Set<Path> locks = new java.util.HashSet<>();
 
   /** A simulated disk whose faults are drawn from {@code seed}. */
   public FaultyFileIo(long seed) {
@@ -130,6 +131,7 @@ public final class FaultyFileIo implements FileIo {
     IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
     root = rebuild(root, "", seen);
     generation++;
+    locks.clear(); // the process died with the power
     powerLost = false;
     clearFaults();
   }
@@ -340,6 +342,22 @@ public final class FaultyFileIo implements FileIo {
       throw new DirectoryNotEmptyException(path.toString());
     }
     parent.entries.remove(path.getFileName().toString());
+  }
+
+  @Override
+  public synchronized DirectoryLock lock(Path file) throws IOException {
+    live();
+    if (!locks.add(file)) {
+      throw new IOException(file + " is locked");
+    }
+    long gen = generation;
+    return () -> {
+      synchronized (FaultyFileIo.this) {
+        if (generation == gen) {
+          locks.remove(file);
+        }
+      }
+    };
   }
 
   @Override
