@@ -20,20 +20,29 @@ import org.slf4j.LoggerFactory;
  *
  * <p>System properties: {@code sim.seed} replays one seed; {@code sim.seeds} (default 8000) and
  * {@code sim.firstSeed} (default 0) choose a range. Seeds divisible by 4 run 5 replicas, the rest
- * 3. A summary goes to {@code target/sim-report.txt}.
+ * 3; seeds {@code = 1 mod 3} put 6 clients on one hot key, the others 5 clients on 3 keys. A
+ * summary goes to {@code target/sim-report.txt}.
  */
 class PaxosSimTest {
   private static final Logger LOG = LoggerFactory.getLogger(PaxosSimTest.class);
 
   static Simulation.Config configFor(long seed) {
-    return Simulation.Config.faulty(seed % 4 == 0 ? 5 : 3);
+    Simulation.Config base = Simulation.Config.faulty(seed % 4 == 0 ? 5 : 3);
+    if (seed % 3 == 1) {
+      // one hot key, more clients: maximal contention between coordinators and CAS races
+      return new Simulation.Config(
+          base.replicas(), 6, 1, 15, base.dropRate(), base.dupRate(), true, true, false);
+    }
+    return base;
   }
 
   /** The outcome of one seed: {@code null} if fine, else why it failed. */
   static String checkSeed(long seed, Simulation.Config cfg, long[] totals) {
     Simulation sim = new Simulation(seed, cfg);
     Simulation.Run run = sim.run();
-    LinearizabilityChecker.Result r = new LinearizabilityChecker(2_000_000).check(run.history());
+    LinearizabilityChecker.Result r =
+        new LinearizabilityChecker(Long.getLong("sim.checkBudget", 20_000_000))
+            .check(run.history());
     totals[0] += r.opsChecked();
     totals[1] += run.messages();
     totals[2] += run.crashes();
@@ -41,7 +50,10 @@ class PaxosSimTest {
     if (run.violation() != null) {
       return run.violation();
     }
-    if (!r.linearizable()) {
+    if (r.inconclusive()) {
+      totals[4]++;
+      LOG.warn("seed {}: checker budget exhausted, counted as inconclusive", seed);
+    } else if (!r.linearizable()) {
       return r.explanation();
     }
     if (!run.finalReadsOk()) {
@@ -63,7 +75,7 @@ class PaxosSimTest {
       first = Long.parseLong(one);
       count = 1;
     }
-    long[] totals = new long[4];
+    long[] totals = new long[5];
     List<String> failures = new ArrayList<>();
     long start = System.nanoTime();
     for (long seed = first; seed < first + count && failures.size() < 3; seed++) {
@@ -87,13 +99,22 @@ class PaxosSimTest {
     String summary =
         String.format(
             "PaxosSimTest: seeds %d..%d, %d operations checked, %d unknown outcomes, %d messages,"
-                + " %d crashes, %d ms wall%n",
-            first, first + count - 1, totals[0], totals[3], totals[1], totals[2], millis);
+                + " %d crashes, %d seeds inconclusive (checker budget), %d ms wall%n",
+            first,
+            first + count - 1,
+            totals[0],
+            totals[3],
+            totals[1],
+            totals[2],
+            totals[4],
+            millis);
     LOG.info(summary);
     Path report = Path.of("target", "sim-report.txt");
     Files.createDirectories(report.getParent());
     Files.writeString(report, summary + String.join("\n", failures), StandardCharsets.UTF_8);
     assertThat(failures).as(summary).isEmpty();
+    // an inconclusive check is not a failure, but it must stay rare or the test proves little
+    assertThat(totals[4]).as(summary).isLessThanOrEqualTo(Math.max(1, count / 200));
   }
 
   /** The same seed gives the same run: a failure can always be replayed. */

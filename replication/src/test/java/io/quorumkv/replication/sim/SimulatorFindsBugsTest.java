@@ -12,7 +12,7 @@ class SimulatorFindsBugsTest {
 
   private static int failingSeeds(Simulation.Config cfg, int seeds) {
     int failed = 0;
-    long[] totals = new long[4];
+    long[] totals = new long[5];
     for (long seed = 0; seed < seeds; seed++) {
       if (PaxosSimTest.checkSeed(seed, cfg, totals) != null) {
         failed++;
