@@ -103,10 +103,20 @@ class BitcaskPowerLossSimTest {
 
   @Test
   void acknowledgedWritesSurvivePowerLoss() {
-    Seeds.forEach(getClass().getSimpleName(), 250, BitcaskPowerLossSimTest::powerLossScenario);
+    Seeds.forEach(getClass().getSimpleName(), 250, seed -> powerLossScenario(seed, false));
   }
 
-  static void powerLossScenario(long seed) {
+  /**
+   * As above, but some writes are submitted in bursts without waiting, so the commit thread groups
+   * several batches (and rolls over between them) in one write and one fsync. Which batches share a
+   * group depends on thread timing, so a seed replays only approximately.
+   */
+  @Test
+  void groupCommittedBurstsSurvivePowerLoss() {
+    Seeds.forEach(getClass().getSimpleName(), 120, seed -> powerLossScenario(seed, true));
+  }
+
+  static void powerLossScenario(long seed, boolean bursts) {
     Random rnd = new Random(seed);
     FaultyFileIo fs = new FaultyFileIo(seed * 31 + 7);
     fs.mkdirsDurable(DIR);
@@ -125,7 +135,7 @@ class BitcaskPowerLossSimTest {
         if (rnd.nextInt(3) > 0) {
           fs.crashAfterOps(1 + rnd.nextInt(250));
         }
-        runWrites(engine, rnd, h, 10 + rnd.nextInt(70));
+        runWrites(engine, rnd, h, 10 + rnd.nextInt(70), bursts);
         fs.powerLoss();
       } finally {
         engine.close();
@@ -154,7 +164,8 @@ class BitcaskPowerLossSimTest {
   }
 
   /** Writes random batches until done or the first failure; maybe merges in between. */
-  private static void runWrites(BitcaskEngine engine, Random rnd, History h, int steps) {
+  private static void runWrites(
+      BitcaskEngine engine, Random rnd, History h, int steps, boolean bursts) {
     Table t;
     try {
       t = engine.table(TABLE);
@@ -165,6 +176,12 @@ class BitcaskPowerLossSimTest {
       try {
         if (rnd.nextInt(15) == 0) {
           engine.merge();
+          continue;
+        }
+        if (bursts && rnd.nextInt(3) == 0) {
+          if (!burst(t, rnd, h)) {
+            return;
+          }
           continue;
         }
         WriteBatch b = randomBatch(rnd);
@@ -179,6 +196,34 @@ class BitcaskPowerLossSimTest {
         return;
       }
     }
+  }
+
+  /** Submits a few batches without waiting, then waits; false once one of them failed. */
+  private static boolean burst(Table t, Random rnd, History h) {
+    int n = 2 + rnd.nextInt(7);
+    List<java.util.concurrent.CompletableFuture<Void>> futures = new ArrayList<>();
+    List<Durability> durabilities = new ArrayList<>();
+    int first = h.states.size();
+    for (int i = 0; i < n; i++) {
+      WriteBatch b = randomBatch(rnd);
+      Durability d = rnd.nextInt(3) == 0 ? Durability.SYNC : Durability.BUFFERED;
+      h.submitted(b);
+      durabilities.add(d);
+      futures.add(t.writeAsync(b, d));
+    }
+    boolean ok = true;
+    for (int i = 0; i < n; i++) {
+      try {
+        futures.get(i).join();
+        if (ok && durabilities.get(i) == Durability.SYNC) {
+          h.durablePrefix = first + i;
+        }
+      } catch (java.util.concurrent.CompletionException e) {
+        assertThat(fs(e)).as("only simulated faults may fail a write: %s", e).isTrue();
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   private static boolean fs(Throwable e) {
