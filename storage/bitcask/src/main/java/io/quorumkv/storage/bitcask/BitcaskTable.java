@@ -93,6 +93,7 @@ final class BitcaskTable implements Table {
   private volatile DataFile active;
 
   private ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
+  private volatile Thread commitThread;
   private volatile boolean closed;
 
   private BitcaskTable(
@@ -331,6 +332,7 @@ final class BitcaskTable implements Table {
 
   /** The group-commit sink; runs on the commit thread only. */
   private void commit(List<WriteBatch> group, boolean sync) throws IOException {
+    commitThread = Thread.currentThread();
     StorageException failure = engine.failure();
     if (failure != null) {
       throw failure;
@@ -760,7 +762,12 @@ final class BitcaskTable implements Table {
   }
 
   /** Waits until every write published so far is forced to disk, through the commit thread. */
-  private void syncBarrier() {
+  private void syncBarrier() throws IOException {
+    if (Thread.currentThread() == commitThread) {
+      // A merge run inline by a rollover (an inline maintenance executor): we own the file.
+      active.handle.force();
+      return;
+    }
     try {
       committer.submit(EMPTY_BATCH, Durability.SYNC).join();
     } catch (java.util.concurrent.CompletionException e) {

@@ -112,6 +112,26 @@ class BitcaskMergeTest {
   }
 
   @Test
+  void backgroundMergeOnAnInlineExecutorRunsOnTheCommitThreadWithoutDeadlock() {
+    Map<String, String> options =
+        Map.of(
+            BitcaskOptions.MAX_FILE_BYTES, "4096",
+            BitcaskOptions.MERGE_MIN_DEAD_BYTES, "8192");
+    try (BitcaskEngine e =
+        BitcaskEngine.open(
+            dir, options, io.quorumkv.storage.bitcask.io.ChannelFileIo.INSTANCE, Runnable::run)) {
+      Table t = e.table("t");
+      for (int round = 0; round < 40; round++) {
+        for (int i = 0; i < 10; i++) {
+          t.put(b("k" + i), b(round + "-" + "x".repeat(60)), Durability.BUFFERED);
+        }
+      }
+      assertThat(e.metrics().get("merges")).isPositive();
+      assertThat(t.get(b("k3"))).isEqualTo(b("39-" + "x".repeat(60)));
+    }
+  }
+
+  @Test
   void anOpenScanKeepsRetiredFilesUntilItCloses() throws Exception {
     try (BitcaskEngine e = BitcaskEngine.open(dir, SMALL_FILES)) {
       Table t = e.table("t");
