@@ -1,0 +1,93 @@
+package io.quorumkv.executor;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.quorumkv.executor.catalog.StoreCatalog;
+import io.quorumkv.executor.store.KeyValueStore;
+import io.quorumkv.executor.store.KeyValueStore.RequestId;
+import io.quorumkv.executor.write.RowIdAllocator;
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The SQL front end of one node: owns the catalog view, hidden row ids and the prepared-plan cache
+ * over one {@link KeyValueStore}, and opens {@link SqlSession}s. Create one per node (or per store
+ * in tests) and share it between threads; the server and the JDBC layer open a session per
+ * connection.
+ *
+ * <p>Plans are cached by statement text (Caffeine, bounded by count); a cached plan is used only
+ * after checking that every table it was planned against still has the same id and schema version,
+ * so DDL never leaves a stale plan in use.
+ */
+public final class SqlEngine {
+
+  /** Prepared statements kept per engine. */
+  static final int PLAN_CACHE_SIZE = 1_000;
+
+  private final KeyValueStore store;
+  private final StoreCatalog catalog;
+  private final RowIdAllocator rowIds;
+  private final LongSupplier clientIds;
+  private final Cache<String, CompiledStatement> plans;
+  private final RequestIdSource ownRequests;
+
+  /** An engine over {@code store}; client ids of sessions come from a secure random source. */
+  public SqlEngine(KeyValueStore store) {
+    this(store, new SecureRandom()::nextLong);
+  }
+
+  /**
+   * An engine over {@code store}.
+   *
+   * @param clientIds the identity of each new session for the store's request de-duplication; must
+   *     not repeat across sessions of any node (hence random by default)
+   */
+  public SqlEngine(KeyValueStore store, LongSupplier clientIds) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.clientIds = Objects.requireNonNull(clientIds, "clientIds");
+    this.ownRequests = new RequestIdSource(clientIds.getAsLong());
+    this.catalog = new StoreCatalog(store, ownRequests);
+    this.rowIds = new RowIdAllocator(catalog);
+    this.plans = Caffeine.newBuilder().maximumSize(PLAN_CACHE_SIZE).build();
+  }
+
+  /** Opens a session; sessions are cheap, and one must be used by one thread at a time. */
+  public SqlSession openSession() {
+    return new SqlSession(this, new RequestIdSource(clientIds.getAsLong()));
+  }
+
+  KeyValueStore store() {
+    return store;
+  }
+
+  /** The catalog this engine reads and changes. */
+  public StoreCatalog catalog() {
+    return catalog;
+  }
+
+  RowIdAllocator rowIds() {
+    return rowIds;
+  }
+
+  Cache<String, CompiledStatement> plans() {
+    return plans;
+  }
+
+  /** Request ids of one client: its id and a growing sequence. Thread-safe. */
+  static final class RequestIdSource implements Supplier<RequestId> {
+    private final long clientId;
+    private final AtomicLong sequence = new AtomicLong();
+
+    RequestIdSource(long clientId) {
+      this.clientId = clientId;
+    }
+
+    @Override
+    public RequestId get() {
+      return new RequestId(clientId, sequence.incrementAndGet());
+    }
+  }
+}

@@ -1,0 +1,307 @@
+package io.quorumkv.executor.catalog;
+
+import io.quorumkv.executor.encoding.KeyEncoder;
+import io.quorumkv.executor.store.KeyValueStore;
+import io.quorumkv.executor.store.KeyValueStore.RequestId;
+import io.quorumkv.executor.store.Mutation;
+import io.quorumkv.executor.store.VersionedValue;
+import io.quorumkv.executor.store.WriteOutcome;
+import io.quorumkv.planner.QueryException;
+import io.quorumkv.planner.schema.CatalogReader;
+import io.quorumkv.planner.schema.ColumnDef;
+import io.quorumkv.planner.schema.SchemaException;
+import io.quorumkv.planner.schema.TableDef;
+import io.quorumkv.planner.schema.TableDefCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The catalog, kept in the replicated store itself under the reserved table id {@value
+ * #SYSTEM_TABLE_ID}, so every node sees the same schema and every schema change is one linearizable
+ * read-modify-write:
+ *
+ * <ul>
+ *   <li>{@code [0 0 0 0] 0x01} holds the next table id (8 bytes); ids are allocated by a
+ *       read-modify-write on it and never reused, so a dropped table's rows can never reappear
+ *       under a new table of the same name.
+ *   <li>{@code [0 0 0 0] 0x02 <name, UTF-8>} holds one table's {@link TableDefCodec definition};
+ *       CREATE, DROP and ALTER are each one {@code update} of this key.
+ *   <li>{@code [0 0 0 0] 0x03 <table id>} holds the next hidden row id of a key-less table.
+ * </ul>
+ *
+ * <p>Every lookup reads the table's catalog key (one linearizable read), so a statement never runs
+ * against a schema older than the last acknowledged DDL; the cache, keyed by the entry's version,
+ * only saves decoding. Thread-safe.
+ */
+public final class StoreCatalog implements CatalogReader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StoreCatalog.class);
+
+  /** The table id reserved for the catalog's own keys. */
+  public static final int SYSTEM_TABLE_ID = 0;
+
+  /** The engine of a table created without {@code WITH (engine = ...)}. */
+  public static final String DEFAULT_ENGINE = "lsm";
+
+  private static final byte NEXT_TABLE_ID = 0x01;
+  private static final byte TABLE = 0x02;
+  private static final byte NEXT_ROW_ID = 0x03;
+
+  private final KeyValueStore store;
+  private final Supplier<RequestId> requestIds;
+  private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
+
+  private record Cached(long version, TableDef table) {}
+
+  /**
+   * A catalog over {@code store}.
+   *
+   * @param requestIds request ids for the catalog's own writes
+   */
+  public StoreCatalog(KeyValueStore store, Supplier<RequestId> requestIds) {
+    this.store = store;
+    this.requestIds = requestIds;
+  }
+
+  /** The first bytes of every key of table {@code id}. */
+  public static byte[] tablePrefix(int id) {
+    return ByteBuffer.allocate(4).putInt(id).array();
+  }
+
+  /** The key of a row: table prefix followed by the order-preserving encoding of its key. */
+  public static byte[] rowKey(TableDef table, List<?> keyValues) {
+    byte[] k = KeyEncoder.encode(table.keyTypes(), keyValues);
+    return ByteBuffer.allocate(4 + k.length).putInt(table.id()).put(k).array();
+  }
+
+  private static byte[] systemKey(byte kind, byte[] rest) {
+    return ByteBuffer.allocate(5 + rest.length).putInt(SYSTEM_TABLE_ID).put(kind).put(rest).array();
+  }
+
+  private static byte[] tableKey(String name) {
+    return systemKey(TABLE, name.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public Optional<TableDef> table(String name) {
+    VersionedValue v = store.get(tableKey(name)).join();
+    if (v == null) {
+      cache.remove(name);
+      return Optional.empty();
+    }
+    Cached c = cache.get(name);
+    if (c != null && c.version() == v.version()) {
+      return Optional.of(c.table());
+    }
+    TableDef def = TableDefCodec.decode(v.value());
+    cache.put(name, new Cached(v.version(), def));
+    return Optional.of(def);
+  }
+
+  /**
+   * The table, or the error a statement naming a missing table gets.
+   *
+   * @throws QueryException with SQLState {@link QueryException#UNDEFINED_TABLE}
+   */
+  public TableDef require(String name, io.quorumkv.parser.ast.SourcePos pos) {
+    return table(name)
+        .orElseThrow(
+            () ->
+                QueryException.at(
+                    pos, QueryException.UNDEFINED_TABLE, "table " + name + " does not exist"));
+  }
+
+  @Override
+  public List<TableDef> tables() {
+    byte[] start = systemKey(TABLE, new byte[0]);
+    byte[] end = systemKey((byte) (TABLE + 1), new byte[0]);
+    List<TableDef> out = new ArrayList<>();
+    Iterator<KeyValueStore.Entry> it = store.scan(start, end, Integer.MAX_VALUE);
+    while (it.hasNext()) {
+      out.add(TableDefCodec.decode(it.next().value().value()));
+    }
+    return out;
+  }
+
+  /**
+   * Creates a table: allocates its id, then writes its definition if the name is free.
+   *
+   * @param build makes the definition from the allocated id
+   * @return the new table, or empty if the name was taken and {@code ifNotExists}
+   * @throws QueryException if the name is taken (and not {@code ifNotExists})
+   */
+  public Optional<TableDef> create(
+      String name, Function<Integer, TableDef> build, boolean ifNotExists) {
+    if (store.get(tableKey(name)).join() != null) {
+      return taken(name, ifNotExists);
+    }
+    int id = allocateTableId();
+    TableDef def = build.apply(id);
+    byte[] bytes = TableDefCodec.encode(def);
+    WriteOutcome outcome =
+        store
+            .update(
+                tableKey(name),
+                current -> current == null ? new Mutation.Put(bytes) : Mutation.SKIP,
+                requestIds.get())
+            .join();
+    if (!outcome.applied()) {
+      // Lost a race with another CREATE of the same name; the id stays unused.
+      return taken(name, ifNotExists);
+    }
+    LOG.debug("created table {} with id {}", name, id);
+    return Optional.of(def);
+  }
+
+  private static Optional<TableDef> taken(String name, boolean ifNotExists) {
+    if (ifNotExists) {
+      return Optional.empty();
+    }
+    throw new QueryException(QueryException.DUPLICATE_TABLE, "table " + name + " already exists");
+  }
+
+  private int allocateTableId() {
+    WriteOutcome o =
+        store
+            .update(
+                systemKey(NEXT_TABLE_ID, new byte[0]),
+                current -> new Mutation.Put(longBytes(readLong(current, 0) + 1)),
+                requestIds.get())
+            .join();
+    long id = readLong(o.current(), 0);
+    if (id > Integer.MAX_VALUE) {
+      throw new QueryException(QueryException.DATA_EXCEPTION, "table ids are exhausted");
+    }
+    return (int) id;
+  }
+
+  /**
+   * Drops a table: removes its definition (the moment the drop takes effect), then deletes its
+   * rows. Its id is never reused, so the rows are unreachable from that moment on; deleting them is
+   * a clean-up that a crash may interrupt, leaving unreachable keys behind (a sweeper can find them
+   * because their id is not in the catalog).
+   *
+   * @return whether a table was dropped
+   * @throws QueryException if the table does not exist and not {@code ifExists}
+   */
+  public boolean drop(String name, boolean ifExists) {
+    AtomicReference<TableDef> dropped = new AtomicReference<>();
+    WriteOutcome outcome =
+        store
+            .update(
+                tableKey(name),
+                current -> {
+                  dropped.set(current == null ? null : TableDefCodec.decode(current.value()));
+                  return current == null ? Mutation.SKIP : Mutation.DELETE;
+                },
+                requestIds.get())
+            .join();
+    cache.remove(name);
+    if (!outcome.applied()) {
+      if (ifExists) {
+        return false;
+      }
+      throw new QueryException(QueryException.UNDEFINED_TABLE, "table " + name + " does not exist");
+    }
+    purgeRows(dropped.get().id());
+    return true;
+  }
+
+  private void purgeRows(int id) {
+    byte[] start = tablePrefix(id);
+    byte[] end = tablePrefix(id + 1);
+    long n = 0;
+    Iterator<KeyValueStore.Entry> it = store.scan(start, end, Integer.MAX_VALUE);
+    while (it.hasNext()) {
+      store.update(it.next().key(), current -> Mutation.DELETE, requestIds.get()).join();
+      n++;
+    }
+    store
+        .update(
+            systemKey(NEXT_ROW_ID, tablePrefix(id)), current -> Mutation.DELETE, requestIds.get())
+        .join();
+    LOG.debug("deleted {} rows of dropped table {}", n, id);
+  }
+
+  /**
+   * Adds a column, as one read-modify-write of the table's definition.
+   *
+   * @throws QueryException if the table does not exist or the column cannot be added
+   */
+  public TableDef addColumn(String name, ColumnDef column) {
+    AtomicReference<RuntimeException> error = new AtomicReference<>();
+    AtomicReference<TableDef> changed = new AtomicReference<>();
+    WriteOutcome outcome =
+        store
+            .update(
+                tableKey(name),
+                current -> {
+                  error.set(null);
+                  if (current == null) {
+                    error.set(
+                        new QueryException(
+                            QueryException.UNDEFINED_TABLE, "table " + name + " does not exist"));
+                    return Mutation.SKIP;
+                  }
+                  try {
+                    TableDef next = TableDefCodec.decode(current.value()).withColumn(column);
+                    changed.set(next);
+                    return new Mutation.Put(TableDefCodec.encode(next));
+                  } catch (SchemaException e) {
+                    error.set(
+                        new QueryException(
+                            e.getMessage().contains("already has")
+                                ? QueryException.DUPLICATE_COLUMN
+                                : QueryException.INVALID_STATEMENT,
+                            e.getMessage()));
+                    return Mutation.SKIP;
+                  }
+                },
+                requestIds.get())
+            .join();
+    if (!outcome.applied()) {
+      throw error.get();
+    }
+    return changed.get();
+  }
+
+  /**
+   * Reserves {@code count} consecutive hidden row ids for a key-less table.
+   *
+   * @return the first id of the block
+   */
+  public long reserveRowIds(int tableId, int count) {
+    WriteOutcome o =
+        store
+            .update(
+                systemKey(NEXT_ROW_ID, tablePrefix(tableId)),
+                current -> new Mutation.Put(longBytes(readLong(current, 1) + count)),
+                requestIds.get())
+            .join();
+    return readLong(o.current(), 0) - count;
+  }
+
+  private static long readLong(VersionedValue v, long absent) {
+    return v == null ? absent : ByteBuffer.wrap(v.value()).getLong();
+  }
+
+  private static byte[] longBytes(long v) {
+    return ByteBuffer.allocate(8).putLong(v).array();
+  }
+
+  /** Whether {@code key} belongs to the catalog rather than to a table. */
+  public static boolean isSystemKey(byte[] key) {
+    return key.length >= 4 && Arrays.equals(key, 0, 4, tablePrefix(SYSTEM_TABLE_ID), 0, 4);
+  }
+}

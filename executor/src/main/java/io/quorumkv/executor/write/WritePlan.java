@@ -1,0 +1,36 @@
+package io.quorumkv.executor.write;
+
+import io.quorumkv.executor.ResultColumn;
+import io.quorumkv.executor.StatementResult;
+import io.quorumkv.planner.schema.TableDef;
+import java.util.List;
+
+/**
+ * A write statement compiled against one table's definition: names resolved, types checked,
+ * parameter types inferred. Executing it writes each affected row with one read-modify-write on
+ * that row's key, so each row is atomic and the statement as a whole is not. Immutable and
+ * thread-safe; one plan may run in many sessions at once.
+ */
+public interface WritePlan {
+
+  /** The table written, as the plan was compiled against. */
+  TableDef table();
+
+  /**
+   * The result's columns: empty for an update count, else the outcome row's columns of a
+   * conditional write.
+   */
+  List<ResultColumn> resultColumns();
+
+  /** A one-line description of how the rows are reached, for EXPLAIN. */
+  String explain();
+
+  /**
+   * Runs the write with bound parameter values.
+   *
+   * @throws io.quorumkv.planner.QueryException on bad values, duplicates, or an unknown outcome;
+   *     {@link io.quorumkv.planner.QueryException#rowsWritten()} says how many rows were applied
+   *     before the failure
+   */
+  StatementResult execute(Object[] params, WriteContext ctx);
+}
