@@ -1,6 +1,7 @@
 package io.quorumkv.replication.check;
 
 import io.quorumkv.replication.paxos.Bytes;
+import io.quorumkv.replication.paxos.Operation;
 import java.util.Objects;
 
 /**
@@ -15,10 +16,15 @@ import java.util.Objects;
  * @param expected CAS's expected value ({@code null} means absent)
  * @param status how it ended
  * @param applied for an OK CAS: whether it applied
- * @param observed for an OK read, or an OK CAS that did not apply: the value seen
+ * @param observed for an OK read, or an OK CAS or update that did not apply: the value seen; for an
+ *     OK update that applied: the value it wrote (if {@code observedKnown})
  * @param version for an OK operation: the version written or observed, or -1 if unreported
  * @param invokeTime when it was invoked
  * @param completeTime when it completed; {@link Long#MAX_VALUE} for {@link Status#INFO}
+ * @param update for {@link Kind#UPDATE}: the very function the client submitted (the model applies
+ *     it to its own state, so it must be deterministic)
+ * @param observedKnown whether {@code observed} is meaningful (false for an applied update whose
+ *     written value was not reported)
  */
 public record HistoryOp(
     int process,
@@ -31,7 +37,9 @@ public record HistoryOp(
     Bytes observed,
     long version,
     long invokeTime,
-    long completeTime) {
+    long completeTime,
+    Operation.UpdateFunction update,
+    boolean observedKnown) {
 
   /** The operation kinds of the register model. */
   public enum Kind {
@@ -40,7 +48,9 @@ public record HistoryOp(
     /** Writes {@code value} unconditionally (put, or delete when null). */
     WRITE,
     /** Writes {@code value} if the register holds {@code expected}. */
-    CAS
+    CAS,
+    /** Applies {@code update} to the register (a general read-modify-write). */
+    UPDATE
   }
 
   /** How an operation ended, in Jepsen's terms. */
@@ -53,11 +63,43 @@ public record HistoryOp(
     INFO
   }
 
+  /** An operation of a kind other than {@link Kind#UPDATE}. */
+  public HistoryOp(
+      int process,
+      Bytes key,
+      Kind kind,
+      Bytes value,
+      Bytes expected,
+      Status status,
+      boolean applied,
+      Bytes observed,
+      long version,
+      long invokeTime,
+      long completeTime) {
+    this(
+        process,
+        key,
+        kind,
+        value,
+        expected,
+        status,
+        applied,
+        observed,
+        version,
+        invokeTime,
+        completeTime,
+        null,
+        true);
+  }
+
   /** Validates. */
   public HistoryOp {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(status, "status");
+    if ((kind == Kind.UPDATE) != (update != null)) {
+      throw new IllegalArgumentException("an update function goes with kind UPDATE only");
+    }
     if (completeTime <= invokeTime) {
       throw new IllegalArgumentException("completion must follow invocation");
     }
@@ -71,15 +113,18 @@ public record HistoryOp(
       case READ -> {}
       case WRITE -> sb.append(' ').append(value);
       case CAS -> sb.append(' ').append(expected).append("->").append(value);
+      case UPDATE -> sb.append(' ').append(update);
     }
     sb.append(" [").append(invokeTime).append(", ");
     sb.append(completeTime == Long.MAX_VALUE ? "inf" : Long.toString(completeTime)).append("] ");
     sb.append(status);
     if (status == Status.OK) {
-      if (kind == Kind.READ || (kind == Kind.CAS && !applied)) {
+      if (kind == Kind.READ || (kind != Kind.WRITE && !applied)) {
         sb.append(" saw ").append(observed);
+      } else if (kind == Kind.UPDATE && observedKnown) {
+        sb.append(" wrote ").append(observed);
       }
-      if (kind == Kind.CAS) {
+      if (kind == Kind.CAS || kind == Kind.UPDATE) {
         sb.append(applied ? " applied" : " not-applied");
       }
       if (version >= 0) {

@@ -3,6 +3,7 @@ package io.quorumkv.replication.check;
 import io.quorumkv.replication.check.HistoryOp.Kind;
 import io.quorumkv.replication.check.HistoryOp.Status;
 import io.quorumkv.replication.paxos.Bytes;
+import io.quorumkv.replication.paxos.Operation.Decision;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -20,9 +21,10 @@ import java.util.Set;
  * linearizable iff its restriction to every key is: P-compositionality).
  *
  * <p>The model is a versioned register starting absent at version 0: every write that takes effect
- * (put, delete, applied CAS) increments the version. Reported versions are checked when present.
- * {@link Status#FAIL} operations and unknown reads are dropped; unknown writes may be linearized
- * anywhere after their invocation, or not at all.
+ * (put, delete, applied CAS or update) increments the version. An update applies the client's own
+ * function to the model state, so its result is checked, not trusted. Reported versions are checked
+ * when present. {@link Status#FAIL} operations and unknown reads are dropped; unknown writes may be
+ * linearized anywhere after their invocation, or not at all.
  *
  * <p>Search: Wing & Gong's algorithm as improved by Lowe ("Testing for linearizability", 2017):
  * depth-first over the entries ordered by time, lifting a call whose operation the model accepts,
@@ -155,6 +157,30 @@ public final class LinearizabilityChecker {
           return null;
         }
         return new State(op.value(), s.version() + 1);
+      }
+      case UPDATE -> {
+        Decision d;
+        try {
+          d = op.update().apply(s.value(), s.version());
+        } catch (RuntimeException e) {
+          return null; // the function refuses this state: the operation cannot be placed here
+        }
+        if (d instanceof Decision.Write w) {
+          if (known
+              && (!op.applied()
+                  || (op.version() >= 0 && op.version() != s.version() + 1)
+                  || (op.observedKnown() && !Objects.equals(op.observed(), w.value())))) {
+            return null;
+          }
+          return new State(w.value(), s.version() + 1);
+        }
+        if (known
+            && (op.applied()
+                || !Objects.equals(s.value(), op.observed())
+                || (op.version() >= 0 && op.version() != s.version()))) {
+          return null;
+        }
+        return s;
       }
     }
     throw new AssertionError(op.kind());

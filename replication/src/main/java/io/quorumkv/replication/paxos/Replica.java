@@ -3,6 +3,7 @@ package io.quorumkv.replication.paxos;
 import io.quorumkv.replication.paxos.CasResult.Applied;
 import io.quorumkv.replication.paxos.CasResult.NotApplied;
 import io.quorumkv.replication.paxos.CasResult.Unknown;
+import io.quorumkv.replication.paxos.Operation.Decision;
 import io.quorumkv.replication.paxos.Outcome.Failed;
 import io.quorumkv.replication.paxos.Outcome.ReadOk;
 import io.quorumkv.replication.paxos.PaxosMessage.Accept;
@@ -50,7 +51,7 @@ public final class Replica {
   private final Map<Bytes, Coordinator> coordinators = new LinkedHashMap<>();
   private final ArrayDeque<PaxosMessage> selfInbox = new ArrayDeque<>();
   private long now;
-  private long nextQueryId = 1;
+  private long nextQueryId;
   private Effects.Builder out = new Effects.Builder();
 
   /**
@@ -76,6 +77,11 @@ public final class Replica {
     this.random = Objects.requireNonNull(random);
     this.config = Objects.requireNonNull(config);
     this.now = nowMillis;
+    // Read query ids must not repeat across restarts: a ReadState delayed from an earlier
+    // incarnation would otherwise answer a new query with old state (a stale read). A random
+    // start in a 2^62 space makes a collision negligible; ballots need no such care because the
+    // acceptor persists its own promise before any Prepare leaves.
+    this.nextQueryId = 1 + random.nextLong(1L << 62);
   }
 
   /** This node's id. */
@@ -352,7 +358,9 @@ public final class Replica {
       switch (s.chosen().lookup(op.req.requestId())) {
         case APPLIED -> {
           long v = s.chosen().entryFor(op.req.requestId()).orElseThrow().version();
-          finish(c, op, new Applied(v));
+          // The written value is known only while it is still the latest (an Update's result
+          // cannot be recomputed, and older values are not kept).
+          finish(c, op, v == s.version() ? new Applied(v, s.value()) : new Applied(v, null, false));
           return;
         }
         case SUPERSEDED -> {
@@ -366,16 +374,25 @@ public final class Replica {
       op.newAttempt(Phase.READ, now + config.attemptTimeoutMillis());
       op.queryId = nextQueryId++;
       broadcast(c, new ReadQuery(c.key, op.queryId, s.version()));
-    } else if (fastPathAllowed(s, o)) {
+      return;
+    }
+    Decision fast = ownsFastBallot(s) ? decide(c, op, s) : Decision.SKIP;
+    if (fast == null) {
+      return; // the operation's function failed; the request is finished
+    }
+    if (fast instanceof Decision.Write w) {
       // Rule F: we created the latest chosen value and have promised nothing in the next
-      // instance, so we own its lowest ballot and may skip phase 1 (see PAXOS.md).
+      // instance, so we own its lowest ballot and may skip phase 1 (see PAXOS.md). The decision
+      // was taken against chosen(v), which is the predecessor of whatever instance v + 1 chooses.
       op.newAttempt(Phase.ACCEPT, now + config.attemptTimeoutMillis());
       op.instance = s.instance();
       op.ballot = Ballot.fast(self);
-      op.proposal = newProposal(s, op);
+      op.proposal = newProposal(s, op, w.value());
       op.mayHaveApplied = true;
       broadcast(c, new Accept(c.key, op.instance, op.ballot, op.proposal));
     } else {
+      // Not the owner, or the condition is false here: a "not applied" answer must come from a
+      // prepared round (a linearizable read that completes any in-flight value first).
       op.newAttempt(Phase.PREPARE, now + config.attemptTimeoutMillis());
       op.instance = s.instance();
       long round =
@@ -386,25 +403,31 @@ public final class Replica {
     }
   }
 
-  private boolean fastPathAllowed(KeyState s, Operation o) {
-    if (s.version() == 0 || s.chosen().origin() != self || !s.promised().isZero()) {
-      return false;
-    }
-    return !(o instanceof Operation.Cas cas) || Objects.equals(cas.expected(), s.value());
+  private boolean ownsFastBallot(KeyState s) {
+    return s.version() != 0 && s.chosen().origin() == self && s.promised().isZero();
   }
 
-  private Proposal newProposal(KeyState s, Op op) {
-    Operation o = op.req.operation();
-    Bytes value;
-    if (o instanceof Operation.Put p) {
-      value = p.value();
-    } else if (o instanceof Operation.Cas cas) {
-      value = cas.newValue();
-    } else if (o instanceof Operation.Delete) {
-      value = null;
-    } else {
-      throw new IllegalStateException("reads propose nothing");
+  /**
+   * Evaluates the write against chosen(v) = {@code s}. If the operation's function throws, the
+   * request is finished (failed, or unknown if an earlier attempt proposed) and {@code null} is
+   * returned.
+   */
+  private Decision decide(Coordinator c, Op op, KeyState s) {
+    try {
+      return op.req.operation().decide(s.value(), s.version());
+    } catch (RuntimeException e) {
+      // An Update's function is caller code: its failure ends this request, never the replica.
+      finish(
+          c,
+          op,
+          op.mayHaveApplied
+              ? new Unknown("update function failed after an earlier attempt proposed: " + e)
+              : new Failed("update function failed: " + e));
+      return null;
     }
+  }
+
+  private Proposal newProposal(KeyState s, Op op, Bytes value) {
     return Proposal.next(
         s.chosen(), s.instance(), value, op.req.requestId(), self, config.windowSize());
   }
@@ -458,16 +481,20 @@ public final class Replica {
         finish(c, op, new ReadOk(s.value(), s.version()));
         return;
       }
-      if (o instanceof Operation.Cas cas && !Objects.equals(cas.expected(), s.value())) {
+      Decision d = decide(c, op, s);
+      if (d == null) {
+        return; // the operation's function failed; the request is finished
+      }
+      if (d instanceof Decision.Skip) {
         finish(
             c,
             op,
             op.req.retry()
-                ? new Unknown("retried CAS: an earlier attempt may still be completed")
+                ? new Unknown("retried conditional write: an earlier attempt may still complete")
                 : new NotApplied(s.value(), s.version()));
         return;
       }
-      toAccept = newProposal(s, op);
+      toAccept = newProposal(s, op, ((Decision.Write) d).value());
       op.mayHaveApplied = true;
     }
     Ballot ballot = op.ballot;
@@ -497,7 +524,7 @@ public final class Replica {
     }
     Operation o = op.req.operation();
     if (o.isWrite() && chosen.requestId().equals(op.req.requestId())) {
-      finish(c, op, new Applied(op.instance));
+      finish(c, op, new Applied(op.instance, chosen.value()));
     } else if (!o.isWrite()) {
       finish(c, op, new ReadOk(chosen.value(), op.instance));
     } else {

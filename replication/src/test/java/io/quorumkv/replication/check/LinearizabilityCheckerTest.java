@@ -286,4 +286,57 @@ class LinearizabilityCheckerTest {
     }
     return out;
   }
+
+  /** Increments a decimal register; absent counts as 0; skips at 3 (a bounded counter). */
+  private static final io.quorumkv.replication.paxos.Operation.UpdateFunction INC =
+      (cur, ver) -> {
+        int n = cur == null ? 0 : Integer.parseInt(cur.toString());
+        return n >= 3
+            ? io.quorumkv.replication.paxos.Operation.Decision.SKIP
+            : new io.quorumkv.replication.paxos.Operation.Decision.Write(v(n + 1));
+      };
+
+  private static HistoryOp update(
+      int p, Status st, boolean applied, Integer observed, long t0, long t1) {
+    return new HistoryOp(
+        p,
+        K,
+        Kind.UPDATE,
+        null,
+        null,
+        st,
+        applied,
+        observed == null ? null : v(observed),
+        -1,
+        t0,
+        t1,
+        INC,
+        st == Status.OK);
+  }
+
+  @Test
+  void updatesAreCheckedByApplyingTheirFunctionToTheModel() {
+    // two increments from absent: 1 then 2
+    assertThat(ok(update(0, Status.OK, true, 1, 1, 2), update(1, Status.OK, true, 2, 3, 4)))
+        .isTrue();
+    // two sequential increments cannot both have written 1 (a lost update)
+    assertThat(ok(update(0, Status.OK, true, 1, 1, 2), update(1, Status.OK, true, 1, 3, 4)))
+        .isFalse();
+    // concurrent ones can be ordered either way, but still not both write 1
+    assertThat(ok(update(0, Status.OK, true, 2, 1, 4), update(1, Status.OK, true, 1, 2, 3)))
+        .isTrue();
+    assertThat(ok(update(0, Status.OK, true, 1, 1, 4), update(1, Status.OK, true, 1, 2, 3)))
+        .isFalse();
+    // the bound: a not-applied update must have seen 3
+    assertThat(ok(write(0, 3, 1, 2), update(1, Status.OK, false, 3, 3, 4))).isTrue();
+    assertThat(ok(write(0, 2, 1, 2), update(1, Status.OK, false, 2, 3, 4))).isFalse();
+    // an unknown increment may explain a later read of 2
+    assertThat(
+            ok(
+                update(0, Status.OK, true, 1, 1, 2),
+                update(1, Status.INFO, false, null, 3, INF),
+                read(2, 2, 5, 6)))
+        .isTrue();
+    assertThat(ok(update(0, Status.OK, true, 1, 1, 2), read(2, 2, 5, 6))).isFalse();
+  }
 }

@@ -188,13 +188,14 @@ class PaxosRulesTest {
     RequestId id = new RequestId(42, 7);
     long first = c.submit(0, K, new Operation.Put(A), id, false);
     c.deliverAll();
-    assertThat(c.replies.get(first)).isEqualTo(new Applied(1));
+    assertThat(c.replies.get(first)).isEqualTo(new Applied(1, A));
     c.submit(1, K, new Operation.Put(B));
     c.deliverAll();
     // the retry reaches another coordinator after another write: answered from the window
     long retry = c.submit(2, K, new Operation.Put(A), id, true);
     c.deliverAll();
-    assertThat(c.replies.get(retry)).isEqualTo(new Applied(1));
+    // the value written back then is no longer the latest, so it is reported as unknown
+    assertThat(c.replies.get(retry)).isEqualTo(new Applied(1, null, false));
     assertThat(c.state(0, K).value()).isEqualTo(B);
     assertThat(c.state(0, K).version()).isEqualTo(2);
     // an older request of the same client is reported as unknowable, never re-applied
@@ -306,5 +307,113 @@ class PaxosRulesTest {
       c.network.clear();
     }
     assertThat(c.replies.get(w2)).isInstanceOf(Unknown.class);
+  }
+
+  /** Appends "+" to a present value, skips an absent one; counts its evaluations. */
+  private static final class Append implements Operation.UpdateFunction {
+    int calls;
+
+    @Override
+    public Operation.Decision apply(Bytes current, long version) {
+      calls++;
+      return current == null
+          ? Operation.Decision.SKIP
+          : new Operation.Decision.Write(Bytes.utf8(current + "+" + version));
+    }
+  }
+
+  @Test
+  void updateIsEvaluatedAgainstTheLatestChosenValueOnBothPaths() {
+    MiniCluster c = new MiniCluster(3);
+    c.submit(0, K, new Operation.Put(A));
+    c.deliverAll();
+    Append f = new Append();
+    // node 0 created version 1: fast path, evaluated against chosen(1)
+    long fast = c.submit(0, K, new Operation.Update(f));
+    assertThat(c.log.get(c.log.size() - 1).messages()).allMatch(e -> e.message() instanceof Accept);
+    c.deliverAll();
+    assertThat(c.replies.get(fast)).isEqualTo(new Applied(2, Bytes.utf8("a+1")));
+    // node 2 did not: prepare first, then evaluate against chosen(2)
+    long slow = c.submit(2, K, new Operation.Update(f));
+    c.deliverAll();
+    assertThat(c.replies.get(slow)).isEqualTo(new Applied(3, Bytes.utf8("a+1+2")));
+    assertThat(c.state(1, K).value()).isEqualTo(Bytes.utf8("a+1+2"));
+  }
+
+  @Test
+  void updateThatSkipsIsALinearizableNotAppliedThatCompletesTheInFlightValue() {
+    MiniCluster c = new MiniCluster(3);
+    c.submit(0, K, new Operation.Put(A));
+    c.deliverAll();
+    // a delete accepted by a majority but never committed
+    c.submit(0, K, new Operation.Delete());
+    c.deliverWhile(m -> m.message() instanceof Accept && m.to() == 1);
+    c.network.clear();
+    // even at node 0 (which owns the fast ballot, but has a promise now) the update must see it
+    long u = c.submit(2, K, new Operation.Update(new Append()));
+    c.deliverAll();
+    assertThat(c.replies.get(u)).isEqualTo(new NotApplied(null, 2));
+  }
+
+  @Test
+  void updateWhoseFunctionThrowsFailsOnlyThatRequest() {
+    MiniCluster c = new MiniCluster(3);
+    c.submit(0, K, new Operation.Put(A));
+    c.deliverAll();
+    long bad =
+        c.submit(
+            0,
+            K,
+            new Operation.Update(
+                (v, ver) -> {
+                  throw new IllegalStateException("boom");
+                }));
+    long next = c.submit(0, K, new Operation.Put(B));
+    c.deliverAll();
+    assertThat(c.replies.get(bad)).isInstanceOf(Outcome.Failed.class);
+    assertThat(c.replies.get(next)).isEqualTo(new Applied(2, B));
+  }
+
+  @Test
+  void casOnVersionAppliesOnlyAtThatVersion() {
+    MiniCluster c = new MiniCluster(3);
+    long first = c.submit(1, K, new Operation.CasVersion(0, A));
+    c.deliverAll();
+    assertThat(c.replies.get(first)).isEqualTo(new Applied(1, A));
+    long stale = c.submit(2, K, new Operation.CasVersion(0, B));
+    c.deliverAll();
+    assertThat(c.replies.get(stale)).isEqualTo(new NotApplied(A, 1));
+    long fresh = c.submit(2, K, new Operation.CasVersion(1, null));
+    c.deliverAll();
+    assertThat(c.replies.get(fresh)).isEqualTo(new Applied(2, null));
+  }
+
+  @Test
+  void readStateFromBeforeARestartDoesNotAnswerANewQuery() {
+    MiniCluster c = new MiniCluster(3);
+    c.submit(0, K, new Operation.Put(A));
+    c.deliverAll();
+    // node 2 asks a read; the answers are delayed
+    c.submit(2, K, new Operation.Read());
+    c.deliverWhile(m -> m.message() instanceof PaxosMessage.ReadQuery);
+    List<MiniCluster.InFlight> oldAnswers = List.copyOf(c.network);
+    c.network.clear();
+    // meanwhile B is written, and node 2 restarts with a new random source
+    c.submit(0, K, new Operation.Put(B));
+    c.deliverWhile(m -> m.to() != 2);
+    c.network.clear(); // node 2 has not heard of B
+    Replica old = c.replicas[2];
+    c.replicas[2] =
+        new Replica(
+            2,
+            ReplicaGroups.fixed(List.of(0, 1, 2)),
+            old::state,
+            bound -> bound - 1,
+            PaxosConfig.DEFAULT,
+            c.now);
+    long read = c.submit(2, K, new Operation.Read());
+    c.network.addAll(oldAnswers); // the delayed answers to the old incarnation arrive first
+    c.deliverAll();
+    assertThat(c.replies.get(read)).isEqualTo(new ReadOk(B, 2));
   }
 }

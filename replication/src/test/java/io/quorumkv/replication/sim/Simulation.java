@@ -29,10 +29,10 @@ import java.util.Set;
 
 /**
  * One deterministic run: {@code replicas} nodes in one static group, clients issuing reads, puts,
- * deletes and CAS on a few keys, and a nemesis that drops, duplicates, delays and reorders
- * messages, partitions nodes and crashes them (losing unsynced writes). Everything random comes
- * from one {@link Random} seeded with the run's seed, and time is simulated, so a seed replays
- * exactly.
+ * deletes, CAS and read-modify-write updates on a few keys, and a nemesis that drops, duplicates,
+ * delays and reorders messages, partitions nodes and crashes them (losing unsynced writes).
+ * Everything random comes from one {@link Random} seeded with the run's seed, and time is
+ * simulated, so a seed replays exactly.
  */
 final class Simulation {
 
@@ -481,17 +481,23 @@ final class Simulation {
       } else if (r < 6) {
         op = rnd.nextInt(6) == 0 ? new Operation.Delete() : new Operation.Put(value);
         kind = Kind.WRITE;
-      } else {
+      } else if (r < 8) {
         Bytes expected = rnd.nextInt(5) == 0 ? null : lastSeen.get(key);
         op = new Operation.Cas(expected, rnd.nextInt(8) == 0 ? null : value);
         kind = Kind.CAS;
+      } else {
+        op = new Operation.Update(APPEND_VERSION);
+        kind = Kind.UPDATE;
       }
       Bytes written =
           op instanceof Operation.Put p
               ? p.value()
               : op instanceof Operation.Cas c ? c.newValue() : null;
       Bytes expected = op instanceof Operation.Cas c ? c.expected() : null;
-      int h = recorder.invoke(process, key, kind, written, expected);
+      int h =
+          kind == Kind.UPDATE
+              ? recorder.invokeUpdate(process, key, APPEND_VERSION)
+              : recorder.invoke(process, key, kind, written, expected);
       RequestId rid = op.isWrite() ? new RequestId(id, ++requestSeq) : null;
       attempt(h, key, op, rid, 0, false);
     }
@@ -538,8 +544,17 @@ final class Simulation {
         lastSeen.put(key, r.value());
         recorder.okRead(h, r.value(), r.version());
       } else if (outcome instanceof CasResult.Applied a) {
-        lastSeen.put(key, newValue(op));
-        recorder.okApplied(h, a.version());
+        if (op instanceof Operation.Update) {
+          if (a.valueKnown()) {
+            lastSeen.put(key, a.value());
+            recorder.okUpdated(h, a.value(), a.version());
+          } else {
+            recorder.okApplied(h, a.version());
+          }
+        } else {
+          lastSeen.put(key, newValue(op));
+          recorder.okApplied(h, a.version());
+        }
       } else if (outcome instanceof CasResult.NotApplied na) {
         lastSeen.put(key, na.current());
         recorder.okNotApplied(h, na.current(), na.version());
@@ -559,6 +574,28 @@ final class Simulation {
       at(now + rnd.nextInt(15), this::next);
     }
   }
+
+  /**
+   * The simulator's read-modify-write: appends {@code |version} to a present value and skips an
+   * absent one, so updates both apply and not apply, depend on the version the coordinator passes,
+   * and keep written values unique (which keeps the checker fast).
+   */
+  private record AppendVersion() implements Operation.UpdateFunction {
+    @Override
+    public Operation.Decision apply(Bytes current, long version) {
+      if (current == null) {
+        return Operation.Decision.SKIP;
+      }
+      return new Operation.Decision.Write(Bytes.utf8(current + "|" + version));
+    }
+
+    @Override
+    public String toString() {
+      return "append-version";
+    }
+  }
+
+  private static final AppendVersion APPEND_VERSION = new AppendVersion();
 
   private static Bytes newValue(Operation op) {
     if (op instanceof Operation.Put p) {
