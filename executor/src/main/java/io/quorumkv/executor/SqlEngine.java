@@ -3,6 +3,7 @@ package io.quorumkv.executor;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.quorumkv.executor.catalog.StoreCatalog;
+import io.quorumkv.executor.read.StoreRowSource;
 import io.quorumkv.executor.store.KeyValueStore;
 import io.quorumkv.executor.store.KeyValueStore.RequestId;
 import io.quorumkv.executor.write.RowIdAllocator;
@@ -33,6 +34,7 @@ public final class SqlEngine {
   private final LongSupplier clientIds;
   private final Cache<String, CompiledStatement> plans;
   private final RequestIdSource ownRequests;
+  private final StoreRowSource rowSource;
 
   /** An engine over {@code store}; client ids of sessions come from a secure random source. */
   public SqlEngine(KeyValueStore store) {
@@ -51,6 +53,7 @@ public final class SqlEngine {
     this.ownRequests = new RequestIdSource(clientIds.getAsLong());
     this.catalog = new StoreCatalog(store, ownRequests);
     this.rowIds = new RowIdAllocator(catalog);
+    this.rowSource = new StoreRowSource(store, catalog);
     this.plans = Caffeine.newBuilder().maximumSize(PLAN_CACHE_SIZE).build();
   }
 
@@ -66,6 +69,10 @@ public final class SqlEngine {
   /** The catalog this engine reads and changes. */
   public StoreCatalog catalog() {
     return catalog;
+  }
+
+  StoreRowSource rowSource() {
+    return rowSource;
   }
 
   RowIdAllocator rowIds() {

@@ -22,6 +22,9 @@ import io.quorumkv.planner.schema.ColumnDef;
 import io.quorumkv.planner.schema.ColumnType;
 import io.quorumkv.planner.schema.SchemaException;
 import io.quorumkv.planner.schema.TableDef;
+import io.quorumkv.planner.sql.PlannedQuery;
+import io.quorumkv.planner.sql.QueryColumn;
+import io.quorumkv.planner.sql.QueryPlanner;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -183,8 +186,25 @@ final class StatementCompiler {
   }
 
   private CompiledStatement query(Select select, boolean forExplain) {
-    throw QueryException.at(
-        select.pos(), QueryException.FEATURE_NOT_SUPPORTED, "SELECT is not implemented yet");
+    ParameterTypes params = new ParameterTypes();
+    PlannedQuery planned = QueryPlanner.plan(select, engine.catalog(), params);
+    List<ColumnType> types = params.complete();
+    List<ResultColumn> cols = columns(planned);
+    return new Compiled(
+        types,
+        cols,
+        true,
+        planned.tables(),
+        (p, session) -> new StatementResult.Rows(cols, planned.run(p, engine.rowSource())),
+        planned.explain());
+  }
+
+  private static List<ResultColumn> columns(PlannedQuery planned) {
+    List<ResultColumn> cols = new ArrayList<>();
+    for (QueryColumn c : planned.columns()) {
+      cols.add(new ResultColumn(c.name(), c.type(), c.nullable()));
+    }
+    return cols;
   }
 
   private CompiledStatement explain(Explain e) {
@@ -208,13 +228,22 @@ final class StatementCompiler {
         c.parameterTypes(), cols, true, c.dependencies(), (p, s) -> result, c.plan());
   }
 
-  /** Runs the query of INSERT ... SELECT; set up once the query planner is wired in. */
+  /** Plans and runs the query of INSERT ... SELECT. */
   QueryRunner queryRunner(SqlSession session) {
     return (query, params) -> {
-      throw QueryException.at(
-          query.pos(),
-          QueryException.FEATURE_NOT_SUPPORTED,
-          "INSERT ... SELECT is not implemented yet");
+      PlannedQuery planned = QueryPlanner.plan(query, engine.catalog(), params);
+      List<ResultColumn> cols = columns(planned);
+      return new QueryRunner.Prepared() {
+        @Override
+        public List<ResultColumn> columns() {
+          return cols;
+        }
+
+        @Override
+        public StatementResult.Rows run(Object[] p) {
+          return new StatementResult.Rows(cols, planned.run(p, engine.rowSource()));
+        }
+      };
     };
   }
 

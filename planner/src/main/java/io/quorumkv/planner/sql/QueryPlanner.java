@@ -1,0 +1,193 @@
+package io.quorumkv.planner.sql;
+
+import io.quorumkv.parser.ast.Binary;
+import io.quorumkv.parser.ast.ColumnRef;
+import io.quorumkv.parser.ast.Expression;
+import io.quorumkv.parser.ast.Query;
+import io.quorumkv.parser.ast.Select;
+import io.quorumkv.parser.ast.TableRef;
+import io.quorumkv.planner.ParameterTypes;
+import io.quorumkv.planner.QueryException;
+import io.quorumkv.planner.rules.QkvRules;
+import io.quorumkv.planner.schema.CatalogReader;
+import io.quorumkv.planner.schema.TableDef;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
+import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.Contexts;
+import org.apache.calcite.plan.ConventionTraitDef;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptRule;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.volcano.VolcanoPlanner;
+import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.type.RelDataTypeField;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.runtime.Bindable;
+import org.apache.calcite.sql.SqlExplainLevel;
+import org.apache.calcite.tools.RelBuilder;
+
+/**
+ * Plans a SELECT: translates it into relational algebra, lets Calcite's cost-based planner choose
+ * among the QKV access paths and the Enumerable operators, and compiles the chosen plan into Java
+ * code once (Janino), so executing a prepared query only binds parameters and reads rows.
+ * Stateless; each call plans afresh (the executor caches the results).
+ */
+public final class QueryPlanner {
+
+  /** The rules the planner may use: ours, Calcite's Enumerable ones, and filter push-downs. */
+  static final List<RelOptRule> RULES = rules();
+
+  private static List<RelOptRule> rules() {
+    List<RelOptRule> rules = new ArrayList<>(QkvRules.RULES);
+    // Enumerable projections and filters cannot generate code (Calcite implements them as Calc),
+    // so they become Calcs, which also fuses each filter with the projection above it.
+    for (RelOptRule r : EnumerableRules.ENUMERABLE_RULES) {
+      if (r != EnumerableRules.ENUMERABLE_PROJECT_RULE
+          && r != EnumerableRules.ENUMERABLE_FILTER_RULE) {
+        rules.add(r);
+      }
+    }
+    rules.add(CoreRules.PROJECT_TO_CALC);
+    rules.add(CoreRules.FILTER_TO_CALC);
+    rules.add(CoreRules.CALC_MERGE);
+    rules.add(EnumerableRules.ENUMERABLE_CALC_RULE);
+    rules.add(EnumerableRules.ENUMERABLE_LIMIT_SORT_RULE);
+    rules.add(CoreRules.FILTER_INTO_JOIN);
+    rules.add(CoreRules.JOIN_CONDITION_PUSH);
+    rules.add(CoreRules.FILTER_PROJECT_TRANSPOSE);
+    rules.add(CoreRules.FILTER_MERGE);
+    rules.add(CoreRules.PROJECT_MERGE);
+    rules.add(CoreRules.PROJECT_REMOVE);
+    rules.add(CoreRules.AGGREGATE_REDUCE_FUNCTIONS);
+    rules.add(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES);
+    return List.copyOf(rules);
+  }
+
+  private QueryPlanner() {}
+
+  /**
+   * Plans a SELECT statement (with its conditional-read {@code IF}, if any).
+   *
+   * @param params receives the inferred parameter types
+   * @throws QueryException if the query does not fit the schema
+   */
+  public static PlannedQuery plan(Select select, CatalogReader catalog, ParameterTypes params) {
+    Query query = select.query();
+    if (select.condition().isPresent()) {
+      query = conditionalRead(select, catalog);
+    }
+    return plan(query, catalog, params);
+  }
+
+  /** Plans a query (the source of INSERT ... SELECT, or a SELECT). */
+  public static PlannedQuery plan(Query query, CatalogReader catalog, ParameterTypes params) {
+    JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(SqlTypes.TYPE_SYSTEM);
+    VolcanoPlanner planner = new VolcanoPlanner();
+    planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
+    planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
+    RelOptCluster cluster = RelOptCluster.create(planner, new RexBuilder(typeFactory));
+    RelBuilder builder =
+        RelBuilder.proto(Contexts.of(RelBuilder.Config.DEFAULT.withSimplify(false)))
+            .create(cluster, null);
+    QueryTranslator translator = new QueryTranslator(catalog, builder, params);
+    QueryTranslator.Translated t = translator.translate(query);
+
+    for (RelOptRule rule : RULES) {
+      planner.addRule(rule);
+    }
+    RelNode logical = t.rel();
+    planner.setRoot(
+        planner.changeTraits(
+            logical, logical.getTraitSet().replace(EnumerableConvention.INSTANCE)));
+    RelNode best = planner.findBestExp();
+
+    Map<String, Object> stash = new HashMap<>();
+    Bindable<?> bindable =
+        EnumerableInterpretable.toBindable(
+            stash, null, (EnumerableRel) best, EnumerableRel.Prefer.ARRAY);
+    List<QueryColumn> columns = new ArrayList<>();
+    List<RelDataTypeField> fields = best.getRowType().getFieldList();
+    for (int i = 0; i < fields.size(); i++) {
+      columns.add(
+          new QueryColumn(
+              t.names().get(i),
+              SqlTypes.columnType(fields.get(i).getType()),
+              fields.get(i).getType().isNullable()));
+    }
+    String explain = RelOptUtil.toString(best, SqlExplainLevel.EXPPLAN_ATTRIBUTES).strip();
+    return new PlannedQuery(
+        columns,
+        List.copyOf(translator.tables()),
+        explain,
+        bindable,
+        Map.copyOf(stash),
+        typeFactory);
+  }
+
+  /**
+   * {@code SELECT ... FROM t WHERE <full key> IF cond}: the row comes back only if the condition
+   * holds, so the condition joins the WHERE clause; it must name one table and its whole key.
+   */
+  private static Query conditionalRead(Select select, CatalogReader catalog) {
+    Query q = select.query();
+    Expression cond = select.condition().orElseThrow();
+    if (!(q.from().orElse(null) instanceof TableRef ref) || q.where().isEmpty()) {
+      throw QueryException.at(
+          cond.pos(),
+          QueryException.INVALID_STATEMENT,
+          "SELECT ... IF reads one row: FROM one table, WHERE its whole primary key");
+    }
+    Optional<TableDef> table = catalog.table(ref.name().value());
+    if (table.isPresent()) {
+      List<String> bound = new ArrayList<>();
+      collectKeyEqualities(q.where().get(), bound);
+      for (int k : table.get().primaryKey()) {
+        String name = table.get().columns().get(k).name();
+        if (!bound.contains(name)) {
+          throw QueryException.at(
+              q.where().get().pos(),
+              QueryException.INVALID_STATEMENT,
+              "SELECT ... IF needs the whole primary key in WHERE as column = value; "
+                  + "primary key column "
+                  + name
+                  + " is missing");
+        }
+      }
+    }
+    Expression where = new Binary(cond.pos(), Binary.Operator.AND, q.where().get(), cond);
+    return new Query(
+        q.pos(),
+        q.distinct(),
+        q.items(),
+        q.from(),
+        Optional.of(where),
+        q.groupBy(),
+        q.having(),
+        q.orderBy(),
+        q.limit(),
+        q.offset());
+  }
+
+  private static void collectKeyEqualities(Expression e, List<String> out) {
+    if (e instanceof Binary b && b.operator() == Binary.Operator.AND) {
+      collectKeyEqualities(b.left(), out);
+      collectKeyEqualities(b.right(), out);
+    } else if (e instanceof Binary b && b.operator() == Binary.Operator.EQUAL) {
+      if (b.left() instanceof ColumnRef c && !(b.right() instanceof ColumnRef)) {
+        out.add(c.column().value());
+      } else if (b.right() instanceof ColumnRef c && !(b.left() instanceof ColumnRef)) {
+        out.add(c.column().value());
+      }
+    }
+  }
+}
