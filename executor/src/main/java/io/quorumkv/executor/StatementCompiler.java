@@ -224,8 +224,8 @@ final class StatementCompiler {
       rows.add(new Object[] {line});
     }
     StatementResult.Rows result = new StatementResult.Rows(cols, rows);
-    return new Compiled(
-        c.parameterTypes(), cols, true, c.dependencies(), (p, s) -> result, c.plan());
+    // EXPLAIN shows the plan without running it, so it takes no parameter values.
+    return new Compiled(List.of(), cols, true, c.dependencies(), (p, s) -> result, c.plan());
   }
 
   /** Plans and runs the query of INSERT ... SELECT. */
@@ -237,6 +237,11 @@ final class StatementCompiler {
         @Override
         public List<ResultColumn> columns() {
           return cols;
+        }
+
+        @Override
+        public String explain() {
+          return planned.explain();
         }
 
         @Override

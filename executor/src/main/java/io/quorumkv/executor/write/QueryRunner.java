@@ -12,6 +12,9 @@ public interface QueryRunner {
     /** The query's result columns. */
     java.util.List<io.quorumkv.executor.ResultColumn> columns();
 
+    /** The chosen plan, for EXPLAIN. */
+    String explain();
+
     /** Runs it with the statement's bound parameter values. */
     StatementResult.Rows run(Object[] params);
   }

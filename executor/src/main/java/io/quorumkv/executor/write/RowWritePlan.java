@@ -6,7 +6,6 @@ import io.quorumkv.executor.catalog.StoreCatalog;
 import io.quorumkv.executor.eval.Env;
 import io.quorumkv.executor.eval.Expr;
 import io.quorumkv.executor.eval.ExprCompiler;
-import io.quorumkv.executor.store.KeyValueStore;
 import io.quorumkv.executor.store.Mutation;
 import io.quorumkv.executor.store.VersionedValue;
 import io.quorumkv.executor.store.WriteOutcome;
@@ -15,9 +14,14 @@ import io.quorumkv.parser.ast.Binary;
 import io.quorumkv.parser.ast.ColumnRef;
 import io.quorumkv.parser.ast.Delete;
 import io.quorumkv.parser.ast.Expression;
+import io.quorumkv.parser.ast.Identifier;
 import io.quorumkv.parser.ast.IfCondition;
 import io.quorumkv.parser.ast.IfExists;
+import io.quorumkv.parser.ast.Query;
+import io.quorumkv.parser.ast.SelectItem;
+import io.quorumkv.parser.ast.SingleColumn;
 import io.quorumkv.parser.ast.SourcePos;
+import io.quorumkv.parser.ast.TableRef;
 import io.quorumkv.parser.ast.Update;
 import io.quorumkv.parser.ast.WriteCondition;
 import io.quorumkv.planner.ParameterTypes;
@@ -27,7 +31,6 @@ import io.quorumkv.planner.schema.TableDef;
 import io.quorumkv.planner.schema.ValueException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -42,10 +45,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * SET v = 2 WHERE id = 1 AND ver = 7} is exactly {@code ... WHERE id = 1 IF ver = 7} (optimistic
  * locking), reported by its update count.
  *
- * <p>Otherwise the table's rows are read, and every row the WHERE clause matches gets its own
- * round, which checks the WHERE clause again against the row as it is in that round (a row changed
- * since the read is judged by its new values). Each row is atomic; the statement is not. {@code IF}
- * needs the full key, as in Cassandra.
+ * <p>Otherwise the keys of the matching rows are read by a planned query (so a key prefix or range
+ * becomes a key-range scan), and every row gets its own round, which checks the WHERE clause again
+ * against the row as it is in that round (a row changed since the read is judged by its new
+ * values). Each row is atomic; the statement is not. {@code IF} needs the full key, as in
+ * Cassandra.
  */
 final class RowWritePlan implements WritePlan {
 
@@ -64,13 +68,17 @@ final class RowWritePlan implements WritePlan {
   /** Whether the statement reports an outcome row (it has IF). */
   private final boolean conditional;
 
-  static RowWritePlan update(Update u, TableDef table, ParameterTypes params) {
+  /** For a WHERE clause that is not a full key: the planned query of the matching rows' keys. */
+  private final QueryRunner.Prepared keyQuery;
+
+  static RowWritePlan update(Update u, TableDef table, ParameterTypes params, QueryRunner queries) {
     return new RowWritePlan(
-        table, false, u.assignments(), u.where(), u.condition(), u.pos(), params);
+        table, false, u.assignments(), u.where(), u.condition(), u.pos(), params, queries);
   }
 
-  static RowWritePlan delete(Delete d, TableDef table, ParameterTypes params) {
-    return new RowWritePlan(table, true, List.of(), d.where(), d.condition(), d.pos(), params);
+  static RowWritePlan delete(Delete d, TableDef table, ParameterTypes params, QueryRunner queries) {
+    return new RowWritePlan(
+        table, true, List.of(), d.where(), d.condition(), d.pos(), params, queries);
   }
 
   private RowWritePlan(
@@ -80,7 +88,8 @@ final class RowWritePlan implements WritePlan {
       Optional<Expression> where,
       Optional<WriteCondition> condition,
       SourcePos pos,
-      ParameterTypes params) {
+      ParameterTypes params,
+      QueryRunner queries) {
     this.table = table;
     this.delete = delete;
     ExprCompiler compiler = new ExprCompiler(table, params);
@@ -157,7 +166,9 @@ final class RowWritePlan implements WritePlan {
     if (fullKey) {
       keyValues = List.of(key);
       rowCondition = and(residual);
+      keyQuery = null;
     } else {
+      keyQuery = queries.prepare(keyQuery(where, pos), params);
       // Re-checked in each row's round: the key bindings found are part of the condition too.
       keyValues = null;
       List<Expr> all = new ArrayList<>();
@@ -166,6 +177,33 @@ final class RowWritePlan implements WritePlan {
       }
       rowCondition = and(all);
     }
+  }
+
+  /**
+   * {@code SELECT <key columns> FROM t WHERE <where>}: Calcite picks the access path (a key range
+   * for a key prefix, say), and each row it returns gets its own round.
+   */
+  private Query keyQuery(Optional<Expression> where, SourcePos pos) {
+    List<SelectItem> items = new ArrayList<>();
+    for (int k : table.primaryKey()) {
+      items.add(
+          new SingleColumn(
+              pos,
+              new ColumnRef(
+                  pos, Optional.empty(), new Identifier(pos, table.columns().get(k).name())),
+              Optional.empty()));
+    }
+    return new Query(
+        pos,
+        false,
+        items,
+        Optional.of(new TableRef(pos, new Identifier(pos, table.name()), Optional.empty())),
+        where,
+        List.of(),
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   private static void flattenAnd(Expression e, List<Expression> out) {
@@ -261,7 +299,8 @@ final class RowWritePlan implements WritePlan {
     return verb
         + " "
         + table.name()
-        + " (FULL_SCAN, then one round per matching row re-checking WHERE; atomic per row)";
+        + " (one round per matching row, re-checking WHERE; atomic per row) of the keys from:\n"
+        + keyQuery.explain();
   }
 
   @Override
@@ -307,26 +346,13 @@ final class RowWritePlan implements WritePlan {
   }
 
   private StatementResult scan(Object[] params, WriteContext ctx, AtomicReference<TableDef> def) {
-    byte[] start = StoreCatalog.tablePrefix(table.id());
-    byte[] end = StoreCatalog.tablePrefix(table.id() + 1);
-    Iterator<KeyValueStore.Entry> it = ctx.store().scan(start, end, Integer.MAX_VALUE);
     long applied = 0;
-    while (it.hasNext()) {
-      KeyValueStore.Entry e = it.next();
-      // A cheap pre-check on the row as read; the round checks again on the row as it is then.
-      Object[] row;
-      try {
-        row = TableRows.decode(def.get(), e.value());
-      } catch (TableRows.StaleSchema stale) {
-        def.set(Rounds.refresh(ctx, def.get()));
-        row = TableRows.decode(def.get(), e.value());
-      }
-      if (rowCondition != null && !rowCondition.holds(new Env(row, e.value().version(), params))) {
-        continue;
-      }
+    for (Object[] key : keyQuery.run(params).rows()) {
+      byte[] k = StoreCatalog.rowKey(table, java.util.Arrays.asList(key));
       WriteOutcome outcome;
       try {
-        outcome = Rounds.run(ctx, def, e.key(), (t, seen) -> decide(t, seen, params));
+        // The query saw the row match; the round checks WHERE again on the row as it is now.
+        outcome = Rounds.run(ctx, def, k, (t, seen) -> decide(t, seen, params));
       } catch (QueryException failure) {
         throw failure.withRowsWritten(applied);
       }

@@ -22,9 +22,9 @@ public final class WritePlans {
     if (s instanceof Insert i) {
       return new InsertPlan(i, table, params, queries);
     } else if (s instanceof Update u) {
-      return RowWritePlan.update(u, table, params);
+      return RowWritePlan.update(u, table, params, queries);
     } else if (s instanceof Delete d) {
-      return RowWritePlan.delete(d, table, params);
+      return RowWritePlan.delete(d, table, params, queries);
     }
     throw new IllegalArgumentException("not a write: " + s.getClass().getSimpleName());
   }
