@@ -34,6 +34,7 @@ import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.sql.SqlExplainLevel;
+import org.apache.calcite.sql2rel.ConvertToChecked;
 import org.apache.calcite.tools.RelBuilder;
 
 /**
@@ -105,7 +106,8 @@ public final class QueryPlanner {
     for (RelOptRule rule : RULES) {
       planner.addRule(rule);
     }
-    RelNode logical = t.rel();
+    // Exact arithmetic fails on overflow instead of wrapping around, as on the write path.
+    RelNode logical = t.rel().accept(new ConvertToChecked(cluster.getRexBuilder(), true));
     planner.setRoot(
         planner.changeTraits(
             logical, logical.getTraitSet().replace(EnumerableConvention.INSTANCE)));
