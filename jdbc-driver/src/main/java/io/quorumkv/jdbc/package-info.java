@@ -1,2 +1,7 @@
-/** The JDBC driver for QuorumKV (issue 5; to be filled). */
+/**
+ * The QuorumKV JDBC driver ({@link io.quorumkv.jdbc.QuorumDriver}, URL {@code
+ * jdbc:quorumkv://host1:port1,host2:port2[/schema][?options]}): Apache Calcite Avatica's remote
+ * driver with QuorumKV's frame transport, autocommit-only connections, the {@code applied} outcome
+ * of conditional statements as update count, and database metadata for tools.
+ */
 package io.quorumkv.jdbc;

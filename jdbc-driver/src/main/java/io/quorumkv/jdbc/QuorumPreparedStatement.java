@@ -1,0 +1,162 @@
+package io.quorumkv.jdbc;
+
+import java.io.InputStream;
+import java.io.Reader;
+import java.sql.NClob;
+import java.sql.ResultSet;
+import java.sql.RowId;
+import java.sql.SQLException;
+import java.sql.SQLXML;
+import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaPreparedStatement;
+import org.apache.calcite.avatica.Meta;
+
+/**
+ * Avatica's prepared statement with the query timeout applied to the request, the {@code applied}
+ * outcome of conditional statements reported as the update count of {@code executeUpdate}, and the
+ * statement's signature sent with every execution, so that a node the connection failed over to can
+ * prepare it again. Not thread-safe, as JDBC statements.
+ */
+final class QuorumPreparedStatement extends AvaticaPreparedStatement {
+
+  QuorumPreparedStatement(
+      AvaticaConnection connection,
+      Meta.StatementHandle h,
+      Meta.Signature signature,
+      int resultSetType,
+      int resultSetConcurrency,
+      int resultSetHoldability)
+      throws SQLException {
+    super(connection, h, signature, resultSetType, resultSetConcurrency, resultSetHoldability);
+  }
+
+  private QuorumConnection quorumConnection() {
+    return (QuorumConnection) connection;
+  }
+
+  @Override
+  public ResultSet executeQuery() throws SQLException {
+    return QuorumConnection.withQueryTimeout(getQueryTimeout(), super::executeQuery);
+  }
+
+  @Override
+  public boolean execute() throws SQLException {
+    return QuorumConnection.withQueryTimeout(getQueryTimeout(), super::execute);
+  }
+
+  @Override
+  public long executeLargeUpdate() throws SQLException {
+    checkOpen();
+    return QuorumConnection.withQueryTimeout(
+        getQueryTimeout(),
+        () -> {
+          updateCount = -1;
+          quorumConnection().executePrepared(this, getSignature());
+          if (updateCount == -1 && openResultSet != null) {
+            updateCount = Applied.count(openResultSet);
+            openResultSet = null;
+          }
+          return updateCount;
+        });
+  }
+
+  @Override
+  public long[] executeLargeBatch() throws SQLException {
+    return QuorumConnection.withQueryTimeout(getQueryTimeout(), super::executeLargeBatch);
+  }
+
+  // JDBC 4.x setters Avatica's base class leaves to the factory's subclass.
+
+  @Override
+  public void setRowId(int parameterIndex, RowId x) throws SQLException {
+    getSite(parameterIndex).setRowId(x);
+  }
+
+  @Override
+  public void setNString(int parameterIndex, String value) throws SQLException {
+    getSite(parameterIndex).setNString(value);
+  }
+
+  @Override
+  public void setNCharacterStream(int parameterIndex, Reader value, long length)
+      throws SQLException {
+    getSite(parameterIndex).setNCharacterStream(value, length);
+  }
+
+  @Override
+  public void setNClob(int parameterIndex, NClob value) throws SQLException {
+    getSite(parameterIndex).setNClob(value);
+  }
+
+  @Override
+  public void setClob(int parameterIndex, Reader reader, long length) throws SQLException {
+    getSite(parameterIndex).setClob(reader, length);
+  }
+
+  @Override
+  public void setBlob(int parameterIndex, InputStream inputStream, long length)
+      throws SQLException {
+    getSite(parameterIndex).setBlob(inputStream, length);
+  }
+
+  @Override
+  public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException {
+    getSite(parameterIndex).setNClob(reader, length);
+  }
+
+  @Override
+  public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException {
+    getSite(parameterIndex).setSQLXML(xmlObject);
+  }
+
+  @Override
+  public void setAsciiStream(int parameterIndex, InputStream x, long length) throws SQLException {
+    getSite(parameterIndex).setAsciiStream(x, length);
+  }
+
+  @Override
+  public void setBinaryStream(int parameterIndex, InputStream x, long length) throws SQLException {
+    getSite(parameterIndex).setBinaryStream(x, length);
+  }
+
+  @Override
+  public void setCharacterStream(int parameterIndex, Reader reader, long length)
+      throws SQLException {
+    getSite(parameterIndex).setCharacterStream(reader, length);
+  }
+
+  @Override
+  public void setAsciiStream(int parameterIndex, InputStream x) throws SQLException {
+    getSite(parameterIndex).setAsciiStream(x);
+  }
+
+  @Override
+  public void setBinaryStream(int parameterIndex, InputStream x) throws SQLException {
+    getSite(parameterIndex).setBinaryStream(x);
+  }
+
+  @Override
+  public void setCharacterStream(int parameterIndex, Reader reader) throws SQLException {
+    getSite(parameterIndex).setCharacterStream(reader);
+  }
+
+  @Override
+  public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException {
+    getSite(parameterIndex).setNCharacterStream(value);
+  }
+
+  @Override
+  public void setClob(int parameterIndex, Reader reader) throws SQLException {
+    getSite(parameterIndex).setClob(reader);
+  }
+
+  @Override
+  public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException {
+    getSite(parameterIndex).setBlob(inputStream);
+  }
+
+  @Override
+  public void setNClob(int parameterIndex, Reader reader) throws SQLException {
+    getSite(parameterIndex).setNClob(reader);
+  }
+}

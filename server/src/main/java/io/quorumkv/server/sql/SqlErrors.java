@@ -1,0 +1,61 @@
+package io.quorumkv.server.sql;
+
+import io.quorumkv.executor.store.OutcomeUnknownException;
+import io.quorumkv.planner.QueryException;
+import io.quorumkv.planner.schema.SchemaException;
+import io.quorumkv.planner.schema.ValueException;
+import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Maps the executor's exceptions to Avatica's, which carry the SQLState to the client's {@code
+ * SQLException}. The message keeps the statement position ({@code line L:C: ...}) where there is
+ * one.
+ */
+final class SqlErrors {
+
+  /** An error in the server itself, not in the statement. */
+  static final String INTERNAL_ERROR = "XX000";
+
+  /** Vendor code for statement errors; JDBC tools show it next to the SQLState. */
+  static final int STATEMENT_ERROR = 1;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqlErrors.class);
+
+  private SqlErrors() {}
+
+  /** {@code e} as an Avatica exception with a SQLState. */
+  static AvaticaRuntimeException toAvatica(RuntimeException e) {
+    if (e instanceof AvaticaRuntimeException a) {
+      return a;
+    }
+    if (e instanceof QueryException q) {
+      return error(q.getMessage(), q.sqlState());
+    }
+    if (e instanceof OutcomeUnknownException) {
+      return error(
+          "the outcome of the write is unknown (it may or may not have been applied): "
+              + e.getMessage(),
+          QueryException.OUTCOME_UNKNOWN);
+    }
+    if (e instanceof SchemaException) {
+      return error(e.getMessage(), QueryException.INVALID_STATEMENT);
+    }
+    if (e instanceof ValueException) {
+      return error(e.getMessage(), QueryException.DATA_EXCEPTION);
+    }
+    LOG.warn("internal error while serving a SQL request", e);
+    return error("internal error: " + e, INTERNAL_ERROR);
+  }
+
+  /** An error with this message and SQLState. */
+  static AvaticaRuntimeException error(String message, String sqlState) {
+    return new AvaticaRuntimeException(
+        message == null ? "(no message)" : message,
+        STATEMENT_ERROR,
+        sqlState,
+        AvaticaSeverity.ERROR);
+  }
+}

@@ -1,0 +1,146 @@
+package io.quorumkv.server.sql;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.quorumkv.executor.SqlEngine;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.calcite.avatica.remote.LocalService;
+import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
+import org.apache.calcite.avatica.remote.Service;
+
+/**
+ * A node's SQL port: JDBC clients (module jdbc-driver) connect over TCP and exchange Avatica
+ * protobuf messages in length-prefixed frames (format in jdbc-driver/README.md). Requests run on a
+ * pool of worker threads over one {@link SqlEngine}; each JDBC connection is one executor session.
+ * A malformed frame closes its connection only.
+ *
+ * <p>Start with {@link #start}; {@link #close} stops accepting, closes every client connection and
+ * stops the threads. Thread-safe.
+ */
+public final class SqlServer implements AutoCloseable {
+
+  /** The server's version, reported in database metadata. */
+  public static final String VERSION = "0.1.0";
+
+  /** Worker threads by default: enough for 64 clients blocked on the store at once. */
+  public static final int DEFAULT_WORKERS = 64;
+
+  private final EventLoopGroup io;
+  private final ExecutorService workers;
+  private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final QuorumMeta meta;
+  private final Channel channel;
+
+  private SqlServer(InetSocketAddress address, SqlEngine engine, int workerThreads)
+      throws BindException {
+    this.meta = new QuorumMeta(engine);
+    LocalService service = new LocalService(meta);
+    ProtobufTranslationImpl translation = new ProtobufTranslationImpl();
+    this.io = new MultiThreadIoEventLoopGroup(1, named("sql-io"), NioIoHandler.newFactory());
+    this.workers =
+        new ThreadPoolExecutor(
+            workerThreads,
+            workerThreads,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            named("sql-worker"));
+    ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(io)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    clients.add(ch);
+                    ch.pipeline()
+                        .addLast(new SqlFrameDecoder())
+                        .addLast(
+                            new SqlServerHandler(
+                                service,
+                                translation,
+                                workers,
+                                new Service.RpcMetadataResponse(
+                                    String.valueOf(ch.localAddress()))));
+                  }
+                });
+    ChannelFuture bound = b.bind(address).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      shutdownThreads();
+      Throwable cause = bound.cause();
+      BindException e =
+          new BindException("cannot listen for SQL clients on " + address + ": " + cause);
+      e.initCause(cause);
+      throw e;
+    }
+    this.channel = bound.channel();
+  }
+
+  /**
+   * Listens on {@code address} (port 0: any free port) for JDBC clients of {@code engine}.
+   *
+   * @throws BindException naming the address when it cannot be bound (e.g. the port is in use)
+   */
+  public static SqlServer start(InetSocketAddress address, SqlEngine engine) throws BindException {
+    return new SqlServer(address, engine, DEFAULT_WORKERS);
+  }
+
+  /** Listens on {@code port} of the loopback interface. */
+  public static SqlServer start(int port, SqlEngine engine) throws BindException {
+    return start(new InetSocketAddress("127.0.0.1", port), engine);
+  }
+
+  /** The address it listens on (with the actual port). */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) channel.localAddress();
+  }
+
+  /** JDBC connections open on this server. */
+  public int openConnections() {
+    return meta.openConnections();
+  }
+
+  /** Stops listening, closes every client connection and stops the threads; idempotent. */
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly();
+    clients.close().awaitUninterruptibly();
+    shutdownThreads();
+  }
+
+  private void shutdownThreads() {
+    io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    workers.shutdown();
+  }
+
+  private static ThreadFactory named(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}
