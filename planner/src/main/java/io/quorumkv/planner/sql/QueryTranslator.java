@@ -54,6 +54,7 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.type.SqlTypeFamily;
@@ -564,7 +565,7 @@ public final class QueryTranslator {
         RexNode value = expr(v, a.getType(), ctx);
         ors.add(compare(SqlStdOperatorTable.EQUALS, a, value, v.pos()));
       }
-      RexNode or = ors.size() == 1 ? ors.get(0) : rex.makeCall(SqlStdOperatorTable.OR, ors);
+      RexNode or = ors.size() == 1 ? ors.get(0) : flat(rex.makeCall(SqlStdOperatorTable.OR, ors));
       return in.negated() ? rex.makeCall(SqlStdOperatorTable.NOT, or) : or;
     } else if (e instanceof Between b) {
       RexNode a = expr(b.operand(), null, ctx);
@@ -599,6 +600,11 @@ public final class QueryTranslator {
     }
     throw QueryException.at(
         e.pos(), QueryException.GROUPING_ERROR, "aggregate functions are not allowed here");
+  }
+
+  /** Calcite requires nested ANDs and ORs to be flattened into one call. */
+  private RexNode flat(RexNode n) {
+    return RexUtil.flatten(rex, n);
   }
 
   private RelDataType bool() {
@@ -693,10 +699,13 @@ public final class QueryTranslator {
         RexNode r = expr(b.right(), bool(), ctx);
         requireBoolean(l, b.left().pos(), b.operator() + "'s operand");
         requireBoolean(r, b.right().pos(), b.operator() + "'s operand");
-        return rex.makeCall(
-            b.operator() == Binary.Operator.AND ? SqlStdOperatorTable.AND : SqlStdOperatorTable.OR,
-            l,
-            r);
+        return flat(
+            rex.makeCall(
+                b.operator() == Binary.Operator.AND
+                    ? SqlStdOperatorTable.AND
+                    : SqlStdOperatorTable.OR,
+                l,
+                r));
       }
       case CONCAT -> {
         RexNode l = toVarchar(expr(b.left(), varchar(), ctx));
