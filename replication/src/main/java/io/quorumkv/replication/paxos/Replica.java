@@ -316,6 +316,9 @@ public final class Replica {
     int retries;
     boolean mayHaveApplied;
 
+    /** This request's proposals seen here, by instance (to report the value if it wins unseen). */
+    final Map<Long, Proposal> proposed = new HashMap<>(2);
+
     Op(ClientRequest req) {
       this.req = req;
     }
@@ -358,9 +361,16 @@ public final class Replica {
       switch (s.chosen().lookup(op.req.requestId())) {
         case APPLIED -> {
           long v = s.chosen().entryFor(op.req.requestId()).orElseThrow().version();
-          // The written value is known only while it is still the latest (an Update's result
-          // cannot be recomputed, and older values are not kept).
-          finish(c, op, v == s.version() ? new Applied(v, s.value()) : new Applied(v, null, false));
+          // The written value is known while it is still the latest, or if this request's
+          // proposal for that version passed through this coordinator (a proposal is bound to
+          // its instance). Otherwise it is unknown: an Update's result cannot be recomputed.
+          Proposal mine = op.proposed.get(v);
+          finish(
+              c,
+              op,
+              v == s.version()
+                  ? new Applied(v, s.value())
+                  : mine != null ? new Applied(v, mine.value()) : new Applied(v, null, false));
           return;
         }
         case SUPERSEDED -> {
@@ -388,6 +398,7 @@ public final class Replica {
       op.instance = s.instance();
       op.ballot = Ballot.fast(self);
       op.proposal = newProposal(s, op, w.value());
+      op.proposed.put(op.instance, op.proposal);
       op.mayHaveApplied = true;
       broadcast(c, new Accept(c.key, op.instance, op.ballot, op.proposal));
     } else {
@@ -473,6 +484,7 @@ public final class Replica {
       toAccept = op.highestAccepted;
       if (op.req.operation().isWrite() && toAccept.requestId().equals(op.req.requestId())) {
         op.mayHaveApplied = true;
+        op.proposed.put(op.instance, toAccept);
       }
     } else {
       // Nothing in flight: chosen(s.version) is the latest value (linearization point, PAXOS.md).
@@ -495,6 +507,7 @@ public final class Replica {
         return;
       }
       toAccept = newProposal(s, op, ((Decision.Write) d).value());
+      op.proposed.put(op.instance, toAccept);
       op.mayHaveApplied = true;
     }
     Ballot ballot = op.ballot;

@@ -50,11 +50,17 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
       int sender = r.readVarInt(Integer.MAX_VALUE);
       int count = r.readVarInt(Math.min(MAX_MESSAGES, r.remaining()));
       List<PaxosMessage> messages = new ArrayList<>(count);
+      List<NodeMessage> nodeMessages = new ArrayList<>(0);
       for (int i = 0; i < count; i++) {
-        messages.add(MessageCodec.decode(r));
+        Object m = MessageCodec.decodeAny(r);
+        if (m instanceof PaxosMessage p) {
+          messages.add(p);
+        } else {
+          nodeMessages.add((NodeMessage) m);
+        }
       }
       r.expectEnd();
-      return new PaxosFrame(sender, messages);
+      return new PaxosFrame(sender, messages, nodeMessages);
     } catch (MalformedDataException e) {
       throw new CorruptedFrameException("malformed frame: " + e.getMessage(), e);
     }

@@ -17,10 +17,11 @@ public final class FrameEncoder extends MessageToByteEncoder<PaxosFrame> {
   /** The frame body (everything after the length field). */
   static byte[] body(PaxosFrame frame) {
     ByteWriter w = new ByteWriter(256);
-    w.writeByte(PaxosFrame.VERSION)
-        .writeVarLong(frame.sender())
-        .writeVarLong(frame.messages().size());
+    w.writeByte(PaxosFrame.VERSION).writeVarLong(frame.sender()).writeVarLong(frame.size());
     for (PaxosMessage m : frame.messages()) {
+      MessageCodec.encode(w, m);
+    }
+    for (NodeMessage m : frame.nodeMessages()) {
       MessageCodec.encode(w, m);
     }
     return w.toByteArray();

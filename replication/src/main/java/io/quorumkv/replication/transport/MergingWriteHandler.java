@@ -9,16 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Dynamic merging: {@link PaxosMessage}s written to the channel are buffered and leave as one
- * {@link PaxosFrame} at the next flush. Callers flush once per event-loop turn (see {@link
- * PeerSender}), so under load one frame and one syscall carry many messages, and when idle a
- * message leaves on the same turn it was written (no timer, no added latency). At most {@code
- * maxMessagesPerFrame} messages go into one frame. One instance per channel; event-loop only.
+ * Dynamic merging: {@link PaxosMessage}s and {@link NodeMessage}s written to the channel are
+ * buffered and leave as one {@link PaxosFrame} at the next flush. Callers flush once per event-loop
+ * turn (see {@link PeerSender}), so under load one frame and one syscall carry many messages, and
+ * when idle a message leaves on the same turn it was written (no timer, no added latency). At most
+ * {@code maxMessagesPerFrame} messages go into one frame. One instance per channel; event-loop
+ * only.
  */
 public final class MergingWriteHandler extends ChannelDuplexHandler {
   private final int sender;
   private final int maxMessagesPerFrame;
   private final List<PaxosMessage> pending = new ArrayList<>();
+  private final List<NodeMessage> pendingNode = new ArrayList<>();
   private final List<ChannelPromise> promises = new ArrayList<>();
   private long framesWritten;
   private long messagesWritten;
@@ -34,7 +36,13 @@ public final class MergingWriteHandler extends ChannelDuplexHandler {
     if (msg instanceof PaxosMessage m) {
       pending.add(m);
       promises.add(promise);
-      if (pending.size() >= maxMessagesPerFrame) {
+      if (pending.size() + pendingNode.size() >= maxMessagesPerFrame) {
+        writePending(ctx);
+      }
+    } else if (msg instanceof NodeMessage m) {
+      pendingNode.add(m);
+      promises.add(promise);
+      if (pending.size() + pendingNode.size() >= maxMessagesPerFrame) {
         writePending(ctx);
       }
     } else {
@@ -54,19 +62,21 @@ public final class MergingWriteHandler extends ChannelDuplexHandler {
       p.tryFailure(new IllegalStateException("channel closed before flush"));
     }
     pending.clear();
+    pendingNode.clear();
     promises.clear();
   }
 
   private void writePending(ChannelHandlerContext ctx) {
-    if (pending.isEmpty()) {
+    if (pending.isEmpty() && pendingNode.isEmpty()) {
       return;
     }
-    PaxosFrame frame = new PaxosFrame(sender, pending);
+    PaxosFrame frame = new PaxosFrame(sender, pending, pendingNode);
     List<ChannelPromise> waiting = List.copyOf(promises);
     pending.clear();
+    pendingNode.clear();
     promises.clear();
     framesWritten++;
-    messagesWritten += frame.messages().size();
+    messagesWritten += frame.size();
     ChannelFuture f = ctx.write(frame);
     f.addListener(
         done -> {

@@ -3,6 +3,7 @@ package io.quorumkv.replication.transport;
 import io.quorumkv.replication.paxos.Ballot;
 import io.quorumkv.replication.paxos.ByteReader;
 import io.quorumkv.replication.paxos.ByteWriter;
+import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.KeyStateCodec;
 import io.quorumkv.replication.paxos.MalformedDataException;
 import io.quorumkv.replication.paxos.PaxosMessage;
@@ -16,11 +17,13 @@ import io.quorumkv.replication.paxos.PaxosMessage.ReadQuery;
 import io.quorumkv.replication.paxos.PaxosMessage.ReadState;
 import io.quorumkv.replication.paxos.PaxosMessage.Reject;
 import io.quorumkv.replication.paxos.Proposal;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Binary form of one {@link PaxosMessage}: a type byte, the key, then the fields in declaration
- * order (varints; ballots and proposals as in {@link KeyStateCodec}; an optional proposal is
- * preceded by a presence byte). Stateless and thread-safe.
+ * Binary form of one {@link PaxosMessage} or {@link NodeMessage}: a type byte, the key, then the
+ * fields in declaration order (varints; ballots and proposals as in {@link KeyStateCodec}; an
+ * optional proposal is preceded by a presence byte). Stateless and thread-safe.
  */
 public final class MessageCodec {
   private static final int PREPARE = 1;
@@ -32,6 +35,9 @@ public final class MessageCodec {
   private static final int LAGGING = 7;
   private static final int READ_QUERY = 8;
   private static final int READ_STATE = 9;
+  private static final int LIST_KEYS = 10;
+  private static final int KEY_LIST = 11;
+  private static final int MAX_KEYS = 1 << 20;
 
   private MessageCodec() {}
 
@@ -76,12 +82,69 @@ public final class MessageCodec {
   }
 
   /**
-   * Reads one message.
+   * Appends {@code m} to {@code w}: {@code ListKeys = 10 queryId start? end? limit} and {@code
+   * KeyList = 11 queryId truncated:u8 count key*}, optional keys behind a presence byte.
+   */
+  public static void encode(ByteWriter w, NodeMessage m) {
+    if (m instanceof NodeMessage.ListKeys q) {
+      w.writeByte(LIST_KEYS).writeVarLong(q.queryId());
+      writeOptional(w, q.start());
+      writeOptional(w, q.end());
+      w.writeVarLong(q.limit());
+    } else if (m instanceof NodeMessage.KeyList l) {
+      w.writeByte(KEY_LIST).writeVarLong(l.queryId()).writeByte(l.truncated() ? 1 : 0);
+      w.writeVarLong(l.keys().size());
+      for (Bytes k : l.keys()) {
+        w.writeBytes(k);
+      }
+    } else {
+      throw new IllegalArgumentException("unknown message " + m);
+    }
+  }
+
+  /**
+   * Reads one message of either kind: a {@link PaxosMessage} or a {@link NodeMessage}.
    *
    * @throws MalformedDataException if the bytes are not a valid message
    */
-  public static PaxosMessage decode(ByteReader r) {
+  public static Object decodeAny(ByteReader r) {
     int type = r.readByte();
+    if (type == LIST_KEYS) {
+      long id = r.readVarLong();
+      Bytes start = readOptionalBytes(r);
+      Bytes end = readOptionalBytes(r);
+      int limit = r.readVarInt(Integer.MAX_VALUE);
+      if (limit < 1) {
+        throw new MalformedDataException("limit must be >= 1");
+      }
+      return new NodeMessage.ListKeys(id, start, end, limit);
+    }
+    if (type == KEY_LIST) {
+      long id = r.readVarLong();
+      int truncated = r.readByte();
+      if (truncated > 1) {
+        throw new MalformedDataException("bad truncated flag " + truncated);
+      }
+      int count = r.readVarInt(Math.min(MAX_KEYS, r.remaining()));
+      List<Bytes> keys = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        keys.add(r.readBytes());
+      }
+      return new NodeMessage.KeyList(id, keys, truncated == 1);
+    }
+    return decodePaxos(type, r);
+  }
+
+  /**
+   * Reads one Paxos message.
+   *
+   * @throws MalformedDataException if the bytes are not a valid Paxos message
+   */
+  public static PaxosMessage decode(ByteReader r) {
+    return decodePaxos(r.readByte(), r);
+  }
+
+  private static PaxosMessage decodePaxos(int type, ByteReader r) {
     var key = r.readBytes();
     try {
       return switch (type) {
@@ -112,6 +175,21 @@ public final class MessageCodec {
     if (p != null) {
       KeyStateCodec.writeProposal(w, p);
     }
+  }
+
+  private static void writeOptional(ByteWriter w, Bytes b) {
+    w.writeByte(b == null ? 0 : 1);
+    if (b != null) {
+      w.writeBytes(b);
+    }
+  }
+
+  private static Bytes readOptionalBytes(ByteReader r) {
+    int present = r.readByte();
+    if (present > 1) {
+      throw new MalformedDataException("bad presence byte " + present);
+    }
+    return present == 1 ? r.readBytes() : null;
   }
 
   private static Proposal readOptional(ByteReader r) {

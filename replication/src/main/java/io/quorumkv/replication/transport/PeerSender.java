@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PeerSender {
   private final Channel channel;
   private final int maxQueued;
-  private final ConcurrentLinkedQueue<PaxosMessage> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
@@ -34,6 +34,20 @@ public final class PeerSender {
 
   /** Queues {@code m} for the next merged frame. Returns false if it was dropped. */
   public boolean send(PaxosMessage m) {
+    return enqueue(m);
+  }
+
+  /** Queues a node-level message for the next merged frame. Returns false if it was dropped. */
+  public boolean send(NodeMessage m) {
+    return enqueue(m);
+  }
+
+  /** The channel this sender writes to. */
+  public Channel channel() {
+    return channel;
+  }
+
+  private boolean enqueue(Object m) {
     if (!channel.isActive() || !channel.isWritable() || queued.get() >= maxQueued) {
       dropped.incrementAndGet();
       return false;
@@ -48,7 +62,7 @@ public final class PeerSender {
 
   private void drain() {
     drainScheduled.set(false);
-    PaxosMessage m;
+    Object m;
     boolean wrote = false;
     while ((m = queue.poll()) != null) {
       queued.decrementAndGet();

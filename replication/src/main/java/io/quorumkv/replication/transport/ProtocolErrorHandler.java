@@ -17,6 +17,9 @@ public final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!ctx.channel().isActive()) {
+      return; // already closing: bytes buffered behind the bad frame add nothing to the log
+    }
     if (cause instanceof DecoderException) {
       LOG.error("closing {}: bad frame: {}", ctx.channel().remoteAddress(), cause.getMessage());
     } else {

@@ -8,6 +8,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ResourceLeakDetector;
 import io.quorumkv.replication.paxos.Ballot;
 import io.quorumkv.replication.paxos.Bytes;
+import io.quorumkv.replication.paxos.CasResult;
+import io.quorumkv.replication.paxos.Operation;
+import io.quorumkv.replication.paxos.Outcome;
 import io.quorumkv.replication.paxos.PaxosMessage;
 import io.quorumkv.replication.paxos.Proposal;
 import io.quorumkv.replication.paxos.RequestId;
@@ -172,6 +175,106 @@ class FrameCodecTest {
       Object o;
       while ((o = in.readInbound()) != null) {
         assertThat(o).isInstanceOf(PaxosFrame.class);
+      }
+      closed += in.isOpen() ? 0 : 1;
+      in.finishAndReleaseAll();
+    }
+    assertThat(closed).isPositive();
+  }
+
+  @Test
+  void nodeMessagesShareFramesWithPaxosMessages() {
+    EmbeddedChannel out = sender();
+    List<NodeMessage> node =
+        List.of(
+            new NodeMessage.ListKeys(7, null, Bytes.utf8("z"), 100),
+            new NodeMessage.ListKeys(8, Bytes.utf8("a"), null, 1),
+            new NodeMessage.KeyList(7, List.of(Bytes.utf8("a"), Bytes.utf8("b")), true),
+            new NodeMessage.KeyList(8, List.of(), false));
+    out.write(allKinds().get(0));
+    for (NodeMessage m : node) {
+      out.write(m);
+    }
+    out.flush();
+    EmbeddedChannel in = receiver();
+    pipe(out, in);
+    PaxosFrame f = in.readInbound();
+    assertThat(f.messages()).containsExactly(allKinds().get(0));
+    assertThat(f.nodeMessages()).containsExactlyElementsOf(node);
+    out.finishAndReleaseAll();
+    in.finishAndReleaseAll();
+  }
+
+  private static final List<ClientMessage> CLIENT_MESSAGES =
+      List.of(
+          new ClientMessage.Request(1, K, new Operation.Read(), null, false, 100),
+          new ClientMessage.Request(
+              2, K, new Operation.Put(Bytes.utf8("v")), new RequestId(5, 6), true, 2000),
+          new ClientMessage.Request(3, K, new Operation.Delete(), new RequestId(5, 7), false, 1),
+          new ClientMessage.Request(
+              4, K, new Operation.Cas(null, Bytes.utf8("x")), new RequestId(5, 8), false, 9),
+          new ClientMessage.Request(
+              5, K, new Operation.CasVersion(3, null), new RequestId(5, 9), false, 9),
+          new ClientMessage.Response(1, new Outcome.ReadOk(null, 0)),
+          new ClientMessage.Response(2, new Outcome.ReadOk(Bytes.utf8("v"), 4)),
+          new ClientMessage.Response(3, new CasResult.Applied(5, Bytes.utf8("v"))),
+          new ClientMessage.Response(3, new CasResult.Applied(5, null, false)),
+          new ClientMessage.Response(4, new CasResult.NotApplied(null, 2)),
+          new ClientMessage.Response(5, new CasResult.Unknown("timed out \u00e9")),
+          new ClientMessage.Response(6, new Outcome.Failed("nope")));
+
+  @Test
+  void clientMessagesRoundTrip() {
+    EmbeddedChannel out = new EmbeddedChannel(new ClientCodec.Encoder());
+    EmbeddedChannel in =
+        new EmbeddedChannel(new ClientCodec.Decoder(MAX_FRAME), new ProtocolErrorHandler());
+    for (ClientMessage m : CLIENT_MESSAGES) {
+      out.writeAndFlush(m);
+    }
+    pipe(out, in);
+    List<ClientMessage> got = new ArrayList<>();
+    Object o;
+    while ((o = in.readInbound()) != null) {
+      got.add((ClientMessage) o);
+    }
+    assertThat(got).containsExactlyElementsOf(CLIENT_MESSAGES);
+    assertThat(in.isOpen()).isTrue();
+    out.finishAndReleaseAll();
+    in.finishAndReleaseAll();
+  }
+
+  @Test
+  void anUpdateCannotBeSent() {
+    assertThat(
+            org.assertj.core.api.Assertions.catchThrowable(
+                () ->
+                    new ClientMessage.Request(
+                        1,
+                        K,
+                        new Operation.Update((v, ver) -> Operation.Decision.SKIP),
+                        new RequestId(1, 1),
+                        false,
+                        1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void fuzzedClientFramesNeverEscapeTheDecoder() {
+    Random rnd = new Random(7);
+    int closed = 0;
+    for (int i = 0; i < 3000; i++) {
+      EmbeddedChannel in =
+          new EmbeddedChannel(new ClientCodec.Decoder(MAX_FRAME), new ProtocolErrorHandler());
+      byte[] valid = ClientCodec.body(CLIENT_MESSAGES.get(rnd.nextInt(CLIENT_MESSAGES.size())));
+      byte[] mutated = valid.clone();
+      for (int j = 0; j < 1 + rnd.nextInt(3); j++) {
+        mutated[rnd.nextInt(mutated.length)] = (byte) rnd.nextInt(256);
+      }
+      in.writeInbound(Unpooled.buffer().writeInt(mutated.length).writeBytes(mutated));
+      in.checkException();
+      Object o;
+      while ((o = in.readInbound()) != null) {
+        assertThat(o).isInstanceOf(ClientMessage.class);
       }
       closed += in.isOpen() ? 0 : 1;
       in.finishAndReleaseAll();

@@ -1,0 +1,464 @@
+package io.quorumkv.replication.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.quorumkv.replication.paxos.Bytes;
+import io.quorumkv.replication.paxos.CasResult;
+import io.quorumkv.replication.paxos.Operation;
+import io.quorumkv.replication.paxos.Outcome;
+import io.quorumkv.replication.paxos.ReplicaGroups;
+import io.quorumkv.replication.paxos.RequestId;
+import io.quorumkv.replication.transport.ClientCodec;
+import io.quorumkv.replication.transport.ClientMessage;
+import io.quorumkv.replication.transport.ProtocolErrorHandler;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The native asynchronous client of a QuorumKV cluster.
+ *
+ * <p>Every key is coordinated by a node of its replica group ({@link ReplicaGroups}: one static
+ * group for now; a sharded mapping plugs in here). The client prefers one node per key (chosen by
+ * the key's hash), so successive writes of a key find the fast path (the coordinator that wrote the
+ * last value skips the prepare phase), and fails over to the next node of the group when a node is
+ * unreachable, answers "failed" or "unknown", or does not answer in time.
+ *
+ * <p><b>Outcomes.</b> Reads complete with {@link Outcome.ReadOk} (value and version). Writes
+ * complete with a {@link CasResult}: {@code Applied(version, value)}, {@code NotApplied(current,
+ * version)} (a condition was false; a linearizable observation), or {@code Unknown(reason)} when
+ * the write may or may not have taken effect (e.g. every node timed out after one of them had
+ * proposed it). A future completes exceptionally with {@link RequestFailedException} only when the
+ * request certainly had no effect.
+ *
+ * <p><b>Exactly once.</b> Each write gets a {@link RequestId} (this client's id and a growing
+ * sequence). Failover re-sends the <em>same</em> request id with the retry flag, so a write that
+ * was applied by an earlier attempt is answered with its original outcome instead of applying
+ * twice. To retry after an {@code Unknown}, call {@link #execute} with the same id. The cluster
+ * remembers the latest write of the most recent clients per key (PAXOS.md, "Exactly-once").
+ *
+ * <p>Thread-safe; one client per application is enough (requests are pipelined on one connection
+ * per node). Futures complete on the client's IO thread: do not block in their callbacks.
+ */
+public final class QuorumClient implements AutoCloseable {
+  private final Map<Integer, InetSocketAddress> nodes;
+  private final ReplicaGroups groups;
+  private final long clientId;
+  private final int timeoutMillis;
+  private final int attempts;
+  private final int maxFrameBytes;
+  private final EventLoopGroup io;
+  private final AtomicLong seq = new AtomicLong();
+  private final AtomicLong tags = new AtomicLong();
+  private final Map<Integer, Connection> connections = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private QuorumClient(Builder b) {
+    this.nodes = Map.copyOf(b.nodes);
+    this.groups =
+        b.groups != null ? b.groups : ReplicaGroups.fixed(new ArrayList<>(b.nodes.keySet()));
+    this.clientId = b.clientId != null ? b.clientId : new SecureRandom().nextLong() >>> 1;
+    this.timeoutMillis = (int) b.timeout.toMillis();
+    this.attempts = b.attempts;
+    this.maxFrameBytes = b.maxFrameBytes;
+    this.io =
+        new MultiThreadIoEventLoopGroup(
+            1, new DefaultThreadFactory("qkv-client", true), NioIoHandler.newFactory());
+  }
+
+  /** A builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** This client's id (the first half of its request ids). */
+  public long clientId() {
+    return clientId;
+  }
+
+  /** A linearizable read of {@code key}. */
+  public CompletableFuture<Outcome.ReadOk> get(Bytes key) {
+    return execute(key, new Operation.Read(), null).thenApply(o -> (Outcome.ReadOk) o);
+  }
+
+  /** Sets {@code key} to {@code value}. */
+  public CompletableFuture<CasResult> put(Bytes key, Bytes value) {
+    return write(key, new Operation.Put(value));
+  }
+
+  /** Deletes {@code key}. */
+  public CompletableFuture<CasResult> delete(Bytes key) {
+    return write(key, new Operation.Delete());
+  }
+
+  /**
+   * Sets {@code key} to {@code newValue} ({@code null}: delete) if it holds {@code expected}
+   * ({@code null}: absent).
+   */
+  public CompletableFuture<CasResult> cas(Bytes key, Bytes expected, Bytes newValue) {
+    return write(key, new Operation.Cas(expected, newValue));
+  }
+
+  /**
+   * Sets {@code key} to {@code newValue} ({@code null}: delete) if its version is {@code
+   * expectedVersion} (0: never written): an update computed from a value read earlier is written
+   * back only if nobody wrote in between.
+   */
+  public CompletableFuture<CasResult> updateIfVersion(
+      Bytes key, long expectedVersion, Bytes newValue) {
+    return write(key, new Operation.CasVersion(expectedVersion, newValue));
+  }
+
+  /** A fresh request id of this client. */
+  public RequestId nextRequestId() {
+    return new RequestId(clientId, seq.incrementAndGet());
+  }
+
+  private CompletableFuture<CasResult> write(Bytes key, Operation op) {
+    return execute(key, op, nextRequestId()).thenApply(o -> (CasResult) o);
+  }
+
+  /**
+   * Runs {@code operation} on {@code key} with an explicit request id (required for writes, ignored
+   * for reads). Use it to retry a write whose outcome was unknown: the same id returns the original
+   * outcome if it was applied. The future completes with a {@link Outcome.ReadOk} or a {@link
+   * CasResult}, or exceptionally with {@link RequestFailedException}.
+   */
+  public CompletableFuture<Outcome> execute(Bytes key, Operation operation, RequestId requestId) {
+    Objects.requireNonNull(key, "key");
+    if (operation.isWrite()) {
+      Objects.requireNonNull(requestId, "writes need a request id");
+    }
+    CompletableFuture<Outcome> result = new CompletableFuture<>();
+    if (closed) {
+      result.completeExceptionally(new RequestFailedException("client closed"));
+      return result;
+    }
+    List<Integer> order = route(key);
+    attempt(key, operation, requestId, order, 0, false, "", result);
+    return result;
+  }
+
+  /** The nodes to try for {@code key}, the preferred one first. */
+  List<Integer> route(Bytes key) {
+    List<Integer> group = new ArrayList<>();
+    for (int id : groups.replicasOf(key)) {
+      if (nodes.containsKey(id)) {
+        group.add(id);
+      }
+    }
+    if (group.isEmpty()) {
+      throw new IllegalStateException("no known node replicates key " + key);
+    }
+    int start = Math.floorMod(key.hashCode(), group.size());
+    List<Integer> order = new ArrayList<>(group.size());
+    for (int i = 0; i < group.size(); i++) {
+      order.add(group.get((start + i) % group.size()));
+    }
+    return order;
+  }
+
+  private void attempt(
+      Bytes key,
+      Operation op,
+      RequestId rid,
+      List<Integer> order,
+      int n,
+      boolean mayHaveApplied,
+      String history,
+      CompletableFuture<Outcome> result) {
+    if (n >= attempts || closed) {
+      String why = (closed ? "client closed; " : "") + "attempts: " + history;
+      if (op.isWrite() && mayHaveApplied) {
+        result.complete(new CasResult.Unknown("no definite answer; " + why));
+      } else {
+        result.completeExceptionally(new RequestFailedException("not applied; " + why));
+      }
+      return;
+    }
+    int node = order.get(n % order.size());
+    ClientMessage.Request req =
+        new ClientMessage.Request(
+            tags.incrementAndGet(),
+            key,
+            op,
+            op.isWrite() ? rid : null,
+            mayHaveApplied,
+            timeoutMillis);
+    connection(node)
+        .send(req)
+        .whenComplete(
+            (reply, error) -> {
+              if (error == null
+                  && (reply instanceof Outcome.ReadOk
+                      || reply instanceof CasResult.Applied
+                      || reply instanceof CasResult.NotApplied)) {
+                result.complete(reply);
+                return;
+              }
+              boolean unknown;
+              String what;
+              if (error instanceof NotSentException) {
+                unknown = false;
+                what = error.getMessage();
+              } else if (error != null) {
+                unknown = true; // sent, then lost or timed out: it may have been proposed
+                what = error.getMessage();
+              } else {
+                unknown = reply instanceof CasResult.Unknown;
+                what = reply.toString();
+              }
+              attempt(
+                  key,
+                  op,
+                  rid,
+                  order,
+                  n + 1,
+                  mayHaveApplied || unknown,
+                  history + (history.isEmpty() ? "" : "; ") + "node " + node + ": " + what,
+                  result);
+            });
+  }
+
+  private Connection connection(int node) {
+    return connections.computeIfAbsent(node, id -> new Connection(id, nodes.get(id)));
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (Connection c : connections.values()) {
+      c.close();
+    }
+    io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+  }
+
+  /** The request was never written to a connection: it certainly had no effect. */
+  private static final class NotSentException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotSentException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** A lost or timed-out request that had been written: it may have taken effect. */
+  private static final class LostException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LostException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** A request written to {@code channel}, awaiting its response. */
+  private record InFlight(Channel channel, CompletableFuture<Outcome> reply) {}
+
+  /** One connection to one node, (re)connected on demand, with its requests in flight. */
+  private final class Connection {
+    final int node;
+    final InetSocketAddress address;
+    final Map<Long, InFlight> pending = new ConcurrentHashMap<>();
+    CompletableFuture<Channel> channel;
+
+    Connection(int node, InetSocketAddress address) {
+      this.node = node;
+      this.address = address;
+    }
+
+    synchronized CompletableFuture<Channel> channel() {
+      if (channel != null
+          && (!channel.isDone()
+              || (!channel.isCompletedExceptionally() && channel.join().isActive()))) {
+        return channel;
+      }
+      CompletableFuture<Channel> c = new CompletableFuture<>();
+      channel = c;
+      new Bootstrap()
+          .group(io)
+          .channel(NioSocketChannel.class)
+          .option(ChannelOption.TCP_NODELAY, true)
+          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.min(timeoutMillis, 2000))
+          .handler(
+              new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                  ch.pipeline()
+                      .addLast(new FlushConsolidationHandler(256, true))
+                      .addLast(new ClientCodec.Encoder())
+                      .addLast(new ClientCodec.Decoder(maxFrameBytes))
+                      .addLast(new ResponseHandler())
+                      .addLast(new ProtocolErrorHandler());
+                }
+              })
+          .connect(address)
+          .addListener(
+              (ChannelFuture f) -> {
+                if (f.isSuccess()) {
+                  f.channel().closeFuture().addListener(x -> failPending(f.channel()));
+                  c.complete(f.channel());
+                } else {
+                  c.completeExceptionally(
+                      new NotSentException(
+                          "cannot connect to " + address + ": " + f.cause().getMessage()));
+                }
+              });
+      return c;
+    }
+
+    CompletableFuture<Outcome> send(ClientMessage.Request req) {
+      CompletableFuture<Outcome> reply = new CompletableFuture<>();
+      channel()
+          .whenComplete(
+              (ch, error) -> {
+                if (error != null) {
+                  reply.completeExceptionally(
+                      error instanceof NotSentException
+                          ? error
+                          : new NotSentException(error.toString()));
+                  return;
+                }
+                InFlight inFlight = new InFlight(ch, reply);
+                pending.put(req.tag(), inFlight);
+                // the coordinator answers by its deadline; the margin covers the network
+                io.schedule(
+                    () -> {
+                      if (pending.remove(req.tag(), inFlight)) {
+                        reply.completeExceptionally(new LostException("no answer in time"));
+                      }
+                    },
+                    timeoutMillis + 500L,
+                    TimeUnit.MILLISECONDS);
+                ch.writeAndFlush(req)
+                    .addListener(
+                        w -> {
+                          if (!w.isSuccess() && pending.remove(req.tag(), inFlight)) {
+                            // a failed write may still have put bytes on the wire
+                            reply.completeExceptionally(
+                                new LostException("write failed: " + w.cause()));
+                          }
+                        });
+              });
+      return reply;
+    }
+
+    private void failPending(Channel ch) {
+      for (Map.Entry<Long, InFlight> e : pending.entrySet()) {
+        if (e.getValue().channel() == ch && pending.remove(e.getKey(), e.getValue())) {
+          e.getValue()
+              .reply()
+              .completeExceptionally(new LostException("connection to node " + node + " lost"));
+        }
+      }
+    }
+
+    synchronized void close() {
+      if (channel != null && channel.isDone() && !channel.isCompletedExceptionally()) {
+        channel.join().close().awaitUninterruptibly();
+      }
+    }
+
+    /** Completes the request a response belongs to. */
+    private final class ResponseHandler extends SimpleChannelInboundHandler<ClientMessage> {
+      @Override
+      protected void channelRead0(ChannelHandlerContext ctx, ClientMessage msg) {
+        if (msg instanceof ClientMessage.Response r) {
+          InFlight f = pending.remove(r.tag());
+          if (f != null) {
+            f.reply().complete(r.outcome());
+          }
+        } else {
+          ctx.close(); // a node never sends requests
+        }
+      }
+    }
+  }
+
+  /** Builds a {@link QuorumClient}. */
+  public static final class Builder {
+    private final Map<Integer, InetSocketAddress> nodes = new TreeMap<>();
+    private ReplicaGroups groups;
+    private Long clientId;
+    private Duration timeout = Duration.ofSeconds(2);
+    private int attempts = 3;
+    private int maxFrameBytes = 16 << 20;
+
+    private Builder() {}
+
+    /** Adds node {@code id}, reachable at its client address. */
+    public Builder node(int id, InetSocketAddress clientAddress) {
+      nodes.put(id, Objects.requireNonNull(clientAddress));
+      return this;
+    }
+
+    /** The key to replica-group mapping; default: one group of every node added. */
+    public Builder groups(ReplicaGroups groups) {
+      this.groups = Objects.requireNonNull(groups);
+      return this;
+    }
+
+    /**
+     * This client's id; default random. Must be unique among live clients (it scopes request ids).
+     */
+    public Builder clientId(long id) {
+      if (id < 0) {
+        throw new IllegalArgumentException("client id must be >= 0");
+      }
+      this.clientId = id;
+      return this;
+    }
+
+    /** The coordinator deadline of each attempt; default 2 s. */
+    public Builder timeout(Duration timeout) {
+      if (timeout.toMillis() <= 0 || timeout.toMillis() > 60_000) {
+        throw new IllegalArgumentException("timeout must be in (0, 60 s]");
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** How many nodes to try per request (same request id each time); default 3. */
+    public Builder attempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("attempts must be >= 1");
+      }
+      this.attempts = attempts;
+      return this;
+    }
+
+    /** The largest response frame accepted; default 16 MiB. */
+    public Builder maxFrameBytes(int bytes) {
+      this.maxFrameBytes = bytes;
+      return this;
+    }
+
+    /** The client (connections are opened on first use). */
+    public QuorumClient build() {
+      if (nodes.isEmpty()) {
+        throw new IllegalStateException("add at least one node");
+      }
+      return new QuorumClient(this);
+    }
+  }
+}

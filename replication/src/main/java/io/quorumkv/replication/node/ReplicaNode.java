@@ -1,0 +1,616 @@
+package io.quorumkv.replication.node;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.quorumkv.replication.paxos.Bytes;
+import io.quorumkv.replication.paxos.CasResult;
+import io.quorumkv.replication.paxos.ClientRequest;
+import io.quorumkv.replication.paxos.Effects;
+import io.quorumkv.replication.paxos.KeyState;
+import io.quorumkv.replication.paxos.KeyStateCodec;
+import io.quorumkv.replication.paxos.Operation;
+import io.quorumkv.replication.paxos.Outcome;
+import io.quorumkv.replication.paxos.PaxosMessage;
+import io.quorumkv.replication.paxos.Replica;
+import io.quorumkv.replication.paxos.ReplicaGroups;
+import io.quorumkv.replication.paxos.RequestId;
+import io.quorumkv.replication.transport.NodeMessage;
+import io.quorumkv.replication.transport.PaxosFrame;
+import io.quorumkv.storage.Durability;
+import io.quorumkv.storage.KeyRange;
+import io.quorumkv.storage.KeyValue;
+import io.quorumkv.storage.Scan;
+import io.quorumkv.storage.StorageEngine;
+import io.quorumkv.storage.StorageException;
+import io.quorumkv.storage.Table;
+import io.quorumkv.storage.WriteBatch;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running replica: one {@link Replica} driven on its own thread, its state in a storage table,
+ * its peers and clients on Netty.
+ *
+ * <p><b>Threads.</b> The replica thread runs every input ({@link Replica#submit}, {@link
+ * Replica#step}, {@link Replica#tick}) and releases effects; Netty IO threads decode frames and
+ * hand them over; the storage commit thread completes writes; a callback thread completes the
+ * futures of {@link #submit} and runs local key listings, so callers' continuations never run on
+ * the replica thread. One replica per node rather than one per core: on this 2-core machine the
+ * replica thread is not the bottleneck (fsync and the network are), keys are independent so the
+ * core could be sharded later without protocol changes, and one thread keeps the effects ordering
+ * trivially correct.
+ *
+ * <p><b>Durability.</b> All effects produced while the replica thread works through its queue are
+ * merged into one {@link WriteBatch} written with {@link Durability#SYNC}; concurrent batches share
+ * an fsync through the engine's group commit. The messages and replies of those effects are
+ * released only when that write has completed <em>and</em> every earlier one has (the ordering rule
+ * of {@link Effects}). If a write fails, the node stops (fail-stop): its in-memory state would
+ * otherwise run ahead of a disk that lost writes.
+ *
+ * <p><b>Time.</b> The replica's timer is driven from {@code clockMillis} (monotonic by default) by
+ * a one-shot timer set to the earliest wake-up the replica asks for. Randomness comes from a {@link
+ * SplittableRandom} seeded by {@link NodeConfig#seed}.
+ *
+ * <p>Thread-safe. {@link #close} is graceful: it stops the network, answers requests still waiting
+ * as unknown (writes) or failed (reads), and closes the storage engine it was given.
+ */
+public final class ReplicaNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaNode.class);
+
+  /** The table holding one {@link KeyStateCodec} record per key. */
+  public static final String TABLE = "paxos";
+
+  private static final int MAX_KEYS_PER_LISTING = 10_000;
+
+  private final NodeConfig config;
+  private final StorageEngine engine;
+  private final Table table;
+  private final LongSupplier clock;
+  private final List<Integer> group;
+  private final int quorum;
+  private final DefaultEventExecutor loop;
+  private final ExecutorService callbacks;
+  private final EventLoopGroup io;
+  private final PeerNetwork network;
+  private final ClientServer clientServer;
+  private final Replica replica;
+
+  // replica-thread state
+  private final Map<Long, Waiter> waiting = new HashMap<>();
+  private final ArrayDeque<Release> releases = new ArrayDeque<>();
+  private List<Effects> turn = new ArrayList<>();
+  private boolean flushScheduled;
+  private long nextOpId = 1;
+  private long wakeAt = Long.MAX_VALUE;
+  private ScheduledFuture<?> wakeTimer;
+
+  private final Map<Long, KeyQuery> keyQueries = new ConcurrentHashMap<>();
+  private final AtomicLong nextKeyQuery;
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong writeBatches = new AtomicLong();
+  private volatile boolean failed;
+  private volatile boolean closed;
+
+  private record Waiter(boolean write, Consumer<Outcome> callback) {}
+
+  /** Messages and replies waiting for {@code done} (null: nothing to wait for). */
+  private record Release(
+      List<Effects.Envelope> messages,
+      List<Effects.ClientReply> replies,
+      CompletableFuture<Void> done) {}
+
+  private ReplicaNode(NodeConfig config, StorageEngine engine, LongSupplier clock) {
+    this.config = config;
+    this.engine = engine;
+    this.clock = clock;
+    this.table = engine.table(TABLE);
+    List<Integer> ids = new ArrayList<>(config.peers().keySet());
+    ids.add(config.nodeId());
+    ids.sort(null);
+    this.group = List.copyOf(ids);
+    this.quorum = group.size() / 2 + 1;
+    SplittableRandom random = new SplittableRandom(config.seed());
+    this.nextKeyQuery = new AtomicLong(1 + random.nextLong(1L << 62));
+    this.replica =
+        new Replica(
+            config.nodeId(),
+            ReplicaGroups.fixed(group),
+            new StorageStateLoader(table),
+            random::nextLong,
+            config.paxos(),
+            clock.getAsLong());
+    this.loop =
+        new DefaultEventExecutor(new DefaultThreadFactory("qkv-replica-" + config.nodeId(), true));
+    this.callbacks =
+        Executors.newSingleThreadExecutor(
+            new DefaultThreadFactory("qkv-callbacks-" + config.nodeId(), true));
+    this.io =
+        new MultiThreadIoEventLoopGroup(
+            config.ioThreads(),
+            new DefaultThreadFactory("qkv-io-" + config.nodeId(), true),
+            NioIoHandler.newFactory());
+    this.network = new PeerNetwork(config, io, this::onFrame);
+    this.clientServer = config.clientPort() >= 0 ? new ClientServer(config, io, this) : null;
+  }
+
+  /**
+   * Starts a node over {@code engine}, which it owns from now on (closing the node closes it).
+   *
+   * @throws NodeStartException if a port cannot be bound
+   */
+  public static ReplicaNode start(NodeConfig config, StorageEngine engine) {
+    return start(config, engine, () -> System.nanoTime() / 1_000_000);
+  }
+
+  /**
+   * Starts a node with an explicit millisecond clock (monotonic, any origin).
+   *
+   * @throws NodeStartException if a port cannot be bound
+   */
+  public static ReplicaNode start(NodeConfig config, StorageEngine engine, LongSupplier clock) {
+    ReplicaNode node = new ReplicaNode(config, engine, clock);
+    try {
+      node.network.start();
+      if (node.clientServer != null) {
+        node.clientServer.start();
+      }
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
+    LOG.info(
+        "node {} (zone {}) up: peers on {}, clients on {}, group {}",
+        config.nodeId(),
+        config.zone(),
+        node.network.localAddress(),
+        node.clientServer == null ? "-" : node.clientServer.localAddress(),
+        node.group);
+    return node;
+  }
+
+  /** This node's id. */
+  public int id() {
+    return config.nodeId();
+  }
+
+  /** The replica group (every node id, ascending). */
+  public List<Integer> group() {
+    return group;
+  }
+
+  /** The bound peer address. */
+  public InetSocketAddress peerAddress() {
+    return network.localAddress();
+  }
+
+  /** The bound client address, or {@code null} if this node serves no native clients. */
+  public InetSocketAddress clientAddress() {
+    return clientServer == null ? null : clientServer.localAddress();
+  }
+
+  /** Whether the connection to {@code peer} is up. */
+  public boolean connectedTo(int peer) {
+    return network.connected(peer);
+  }
+
+  /** Whether the node stopped after a storage failure. */
+  public boolean isFailed() {
+    return failed;
+  }
+
+  /**
+   * Coordinates one request on this node. The future completes on the node's callback thread (never
+   * the replica thread) with the request's {@link Outcome}: {@link Outcome.ReadOk}, a {@link
+   * CasResult} (including {@link CasResult.Unknown}), or {@link Outcome.Failed} (certainly not
+   * applied). It never completes exceptionally.
+   *
+   * @param requestId required for writes; a retry must reuse it and set {@code retry}
+   * @param timeoutMillis the coordinator's deadline
+   */
+  public CompletableFuture<Outcome> submit(
+      Bytes key, Operation operation, RequestId requestId, boolean retry, long timeoutMillis) {
+    CompletableFuture<Outcome> f = new CompletableFuture<>();
+    submit(
+        key,
+        operation,
+        requestId,
+        retry,
+        timeoutMillis,
+        o -> {
+          try {
+            callbacks.execute(() -> f.complete(o));
+          } catch (RejectedExecutionException e) {
+            f.complete(o); // shutting down: complete here rather than never
+          }
+        });
+    return f;
+  }
+
+  /** As {@link #submit}, with the outcome delivered to {@code callback} on the replica thread. */
+  void submit(
+      Bytes key,
+      Operation operation,
+      RequestId requestId,
+      boolean retry,
+      long timeoutMillis,
+      Consumer<Outcome> callback) {
+    boolean write = operation.isWrite();
+    Runnable task =
+        () -> {
+          if (closed || failed) {
+            callback.accept(new Outcome.Failed("node " + id() + " is " + state()));
+            return;
+          }
+          long opId = nextOpId++;
+          waiting.put(opId, new Waiter(write, callback));
+          long now = clock.getAsLong();
+          absorb(
+              replica.submit(
+                  new ClientRequest(
+                      opId, key, operation, write ? requestId : null, retry, now + timeoutMillis),
+                  now));
+        };
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      callback.accept(new Outcome.Failed("node " + id() + " is closed"));
+    }
+  }
+
+  private String state() {
+    return failed ? "failed (storage)" : "closed";
+  }
+
+  // ------------------------------------------------------------------ replica thread
+
+  private void onFrame(int from, PaxosFrame frame) {
+    for (NodeMessage m : frame.nodeMessages()) {
+      onNodeMessage(from, m);
+    }
+    if (frame.messages().isEmpty()) {
+      return;
+    }
+    try {
+      loop.execute(
+          () -> {
+            if (closed || failed) {
+              return;
+            }
+            for (PaxosMessage m : frame.messages()) {
+              absorb(replica.step(from, m));
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      // closing: the messages are lost, as if the network had dropped them
+    }
+  }
+
+  private void onTick() {
+    wakeTimer = null;
+    wakeAt = Long.MAX_VALUE;
+    if (!closed && !failed) {
+      absorb(replica.tick(clock.getAsLong()));
+    }
+  }
+
+  /** Collects effects of this turn; one flush per turn merges their writes. */
+  private void absorb(Effects e) {
+    long wake = e.nextWakeupMillis();
+    if (wake < wakeAt) {
+      if (wakeTimer != null) {
+        wakeTimer.cancel(false);
+      }
+      wakeAt = wake;
+      long delay = Math.max(0, wake - clock.getAsLong());
+      wakeTimer = loop.schedule(this::onTick, delay, TimeUnit.MILLISECONDS);
+    }
+    if (e.isEmpty()) {
+      return;
+    }
+    turn.add(e);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      // Runs after every task already queued: inputs that arrived together share one write.
+      loop.execute(this::flushTurn);
+    }
+  }
+
+  private void flushTurn() {
+    flushScheduled = false;
+    List<Effects> effects = turn;
+    turn = new ArrayList<>();
+    if (failed) {
+      return;
+    }
+    // Later records of a key supersede earlier ones (WriteBatch: the later mutation wins); keep
+    // only the last to save bytes.
+    Map<Bytes, KeyState> last = new LinkedHashMap<>();
+    List<Effects.Envelope> messages = new ArrayList<>();
+    List<Effects.ClientReply> replies = new ArrayList<>();
+    for (Effects e : effects) {
+      for (Effects.Persist p : e.writes()) {
+        last.remove(p.key());
+        last.put(p.key(), p.state());
+      }
+      messages.addAll(e.messages());
+      replies.addAll(e.replies());
+    }
+    CompletableFuture<Void> done = null;
+    if (!last.isEmpty()) {
+      WriteBatch.Builder b = WriteBatch.builder();
+      for (Map.Entry<Bytes, KeyState> w : last.entrySet()) {
+        b.put(w.getKey().toByteArray(), KeyStateCodec.encode(w.getValue()));
+      }
+      writes.addAndGet(last.size());
+      writeBatches.incrementAndGet();
+      try {
+        done = table.writeAsync(b.build(), Durability.SYNC);
+      } catch (StorageException e) {
+        done = CompletableFuture.failedFuture(e);
+      }
+      // Completion runs on the storage commit thread: hop back to the replica thread.
+      done.whenComplete((v, t) -> runOnLoop(this::drainReleases));
+    }
+    releases.add(new Release(messages, replies, done));
+    drainReleases();
+  }
+
+  private void runOnLoop(Runnable r) {
+    try {
+      loop.execute(r);
+    } catch (RejectedExecutionException e) {
+      // closed meanwhile: held messages and replies are dropped (close answered the waiters)
+    }
+  }
+
+  /** Releases, in order, every batch whose write (and every earlier write) is durable. */
+  private void drainReleases() {
+    while (!releases.isEmpty() && !failed) {
+      Release r = releases.peek();
+      if (r.done() != null) {
+        if (!r.done().isDone()) {
+          return;
+        }
+        if (r.done().isCompletedExceptionally()) {
+          failStop(r.done());
+          return;
+        }
+      }
+      releases.poll();
+      for (Effects.Envelope env : r.messages()) {
+        network.send(env.to(), env.message());
+      }
+      for (Effects.ClientReply reply : r.replies()) {
+        Waiter w = waiting.remove(reply.opId());
+        if (w != null) {
+          w.callback().accept(reply.outcome());
+        }
+      }
+    }
+  }
+
+  private void failStop(CompletableFuture<Void> write) {
+    Throwable cause = write.handle((v, t) -> t).join();
+    LOG.error(
+        "node {}: a state write failed; stopping this node (its memory may be ahead of its disk)",
+        id(),
+        cause);
+    failed = true;
+    releases.clear();
+    answerWaiters("storage failed");
+    network.close();
+    if (clientServer != null) {
+      clientServer.close();
+    }
+  }
+
+  private void answerWaiters(String why) {
+    for (Waiter w : waiting.values()) {
+      w.callback()
+          .accept(
+              w.write()
+                  ? new CasResult.Unknown("node " + id() + ": " + why + "; the write may apply")
+                  : new Outcome.Failed("node " + id() + ": " + why));
+    }
+    waiting.clear();
+  }
+
+  // ------------------------------------------------------------------ key listing (scans)
+
+  /**
+   * Lists the keys in {@code [start, end)} (null bounds are open) that a quorum of replicas,
+   * including this one, hold with a value: the union of their local listings (see {@link
+   * NodeMessage.ListKeys}). Completes on an IO or callback thread; fails with a {@link
+   * TimeoutException} if no quorum answers in time.
+   */
+  public CompletableFuture<KeyPage> listKeys(
+      Bytes start, Bytes end, int limit, long timeoutMillis) {
+    int lim = Math.max(1, Math.min(limit, MAX_KEYS_PER_LISTING));
+    long qid = nextKeyQuery.getAndIncrement();
+    KeyQuery q = new KeyQuery(quorum);
+    keyQueries.put(qid, q);
+    q.result.whenComplete((p, t) -> keyQueries.remove(qid));
+    for (int peer : config.peers().keySet()) {
+      network.send(peer, new NodeMessage.ListKeys(qid, start, end, lim));
+    }
+    try {
+      callbacks.execute(
+          () -> {
+            try {
+              q.add(id(), localKeys(start, end, lim));
+            } catch (StorageException e) {
+              q.result.completeExceptionally(e);
+            }
+          });
+      io.schedule(
+          () ->
+              q.result.completeExceptionally(
+                  new TimeoutException("no quorum answered the key listing in time")),
+          timeoutMillis,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      q.result.completeExceptionally(new IllegalStateException("node " + id() + " is closed"));
+    }
+    return q.result;
+  }
+
+  private void onNodeMessage(int from, NodeMessage m) {
+    if (m instanceof NodeMessage.ListKeys q) {
+      try {
+        callbacks.execute(
+            () -> {
+              try {
+                NodeMessage.KeyList l = localKeys(q.start(), q.end(), q.limit());
+                network.send(from, new NodeMessage.KeyList(q.queryId(), l.keys(), l.truncated()));
+              } catch (StorageException e) {
+                LOG.warn("node {}: key listing for node {} failed: {}", id(), from, e.toString());
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        // closing
+      }
+    } else if (m instanceof NodeMessage.KeyList l) {
+      KeyQuery q = keyQueries.get(l.queryId());
+      if (q != null) {
+        q.add(from, l);
+      }
+    }
+  }
+
+  /**
+   * This replica's keys in the range whose record holds a value: chosen, or accepted for the next
+   * instance (an acknowledged write may be only accepted here). Deleted keys are skipped.
+   */
+  private NodeMessage.KeyList localKeys(Bytes start, Bytes end, int limit) {
+    List<Bytes> keys = new ArrayList<>();
+    boolean truncated = false;
+    KeyRange range =
+        KeyRange.of(
+            start == null ? null : start.toByteArray(), end == null ? null : end.toByteArray());
+    try (Scan s = table.scan(range)) {
+      while (s.hasNext()) {
+        KeyValue kv = s.next();
+        KeyState st = KeyStateCodec.decode(kv.value());
+        boolean hasValue =
+            st.value() != null || (st.accepted() != null && st.accepted().value() != null);
+        if (!hasValue) {
+          continue;
+        }
+        if (keys.size() == limit) {
+          truncated = true;
+          break;
+        }
+        keys.add(Bytes.wrap(kv.key()));
+      }
+    }
+    return new NodeMessage.KeyList(0, keys, truncated);
+  }
+
+  /** Collects listings until a quorum answered, then builds the page. */
+  private static final class KeyQuery {
+    final int quorum;
+    final Map<Integer, NodeMessage.KeyList> answers = new HashMap<>();
+    final CompletableFuture<KeyPage> result = new CompletableFuture<>();
+
+    KeyQuery(int quorum) {
+      this.quorum = quorum;
+    }
+
+    synchronized void add(int from, NodeMessage.KeyList l) {
+      if (result.isDone()) {
+        return;
+      }
+      answers.put(from, l);
+      if (answers.size() < quorum) {
+        return;
+      }
+      TreeSet<Bytes> union = new TreeSet<>();
+      Bytes bound = null;
+      for (NodeMessage.KeyList a : answers.values()) {
+        union.addAll(a.keys());
+        if (a.truncated()) {
+          Bytes lastKey = a.keys().get(a.keys().size() - 1);
+          if (bound == null || lastKey.compareTo(bound) < 0) {
+            bound = lastKey;
+          }
+        }
+      }
+      // A truncated listing says nothing beyond its last key: the page is complete up to the
+      // smallest such key only.
+      List<Bytes> keys = new ArrayList<>(bound == null ? union : union.headSet(bound, true));
+      result.complete(new KeyPage(keys, bound));
+    }
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  /** Counters: state records written, write batches, messages dropped. */
+  public Map<String, Long> metrics() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put("state.writes", writes.get());
+    m.put("state.batches", writeBatches.get());
+    m.put("messages.dropped", network.dropped());
+    m.putAll(engine.metrics());
+    return m;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (clientServer != null) {
+      clientServer.close();
+    }
+    network.close();
+    try {
+      loop.submit(
+              () -> {
+                if (wakeTimer != null) {
+                  wakeTimer.cancel(false);
+                }
+                answerWaiters("shutting down");
+                releases.clear();
+              })
+          .awaitUninterruptibly();
+    } catch (RejectedExecutionException e) {
+      // already stopped
+    }
+    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    callbacks.shutdown();
+    try {
+      if (!callbacks.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("node {}: callbacks still running at close", id());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    engine.close();
+    LOG.info("node {} closed", id());
+  }
+}
