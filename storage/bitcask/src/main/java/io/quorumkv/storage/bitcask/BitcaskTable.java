@@ -27,13 +27,13 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -60,8 +60,13 @@ final class BitcaskTable implements Table {
 
   private static final Logger LOG = LoggerFactory.getLogger(BitcaskTable.class);
   private static final int MAX_READ_RETRIES = 10_000;
-  private static final int KEEP_BUFFER_BYTES = 4 << 20;
   private static final WriteBatch EMPTY_BATCH = WriteBatch.builder().build();
+
+  /** Capacity of a table's first data file after open; each next file doubles it up to the max. */
+  static final long INITIAL_CAPACITY = 1 << 20;
+
+  /** Zeros to fill preallocated space with. */
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 20).asReadOnlyBuffer();
 
   private final BitcaskEngine engine;
   private final String name;
@@ -92,7 +97,12 @@ final class BitcaskTable implements Table {
   /** Written by the commit thread only (and by the constructor). */
   private volatile DataFile active;
 
-  private ByteBuffer buffer = ByteBuffer.allocate(64 << 10);
+  /** Where the commit thread encodes a group; direct, so the write needs no copy. */
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(256 << 10);
+
+  /** The next active file being prepared in the background. Commit thread (and close) only. */
+  private Preparation preparation;
+
   private volatile Thread commitThread;
   private volatile boolean closed;
 
@@ -129,10 +139,13 @@ final class BitcaskTable implements Table {
       for (Map.Entry<DataFile, List<HintEntry>> h : r.hints().entrySet()) {
         writeHint(io, dir, h.getKey().id, h.getKey().size(), h.getValue());
       }
+      for (DataFile f : r.files()) {
+        f.map();
+      }
       int id = r.nextFileId();
-      Path path = TableFiles.data(dir, id);
-      active = new DataFile(id, path, io.create(path), 0);
-      io.fsyncDirectory(dir);
+      active =
+          createPreallocated(
+              io, dir, id, Math.min(engine.options().maxFileBytes(), INITIAL_CAPACITY));
       List<Integer> ids = new ArrayList<>();
       for (DataFile f : r.files()) {
         ids.add(f.id);
@@ -146,10 +159,10 @@ final class BitcaskTable implements Table {
       }
     } catch (IOException | RuntimeException e) {
       for (DataFile f : r.files()) {
-        closeQuietly(f);
+        f.dispose();
       }
       if (active != null) {
-        closeQuietly(active);
+        active.dispose();
       }
       throw e;
     }
@@ -198,7 +211,21 @@ final class BitcaskTable implements Table {
     }
   }
 
+  /**
+   * Reads and checks the record {@code e} points at; the caller holds a reference on {@code f}. A
+   * mapped file is read from memory, anything else (or beyond the map) with a positional read.
+   */
   private byte[] readValue(DataFile f, KeyDirEntry e, byte[] expectedKey) {
+    long end = (long) e.offset() + e.size();
+    ByteBuffer map = f.mapping();
+    if (map != null && end <= map.limit()) {
+      if (end > f.size()) {
+        // Never touch a map past the end of the file: after a trim that would be SIGBUS.
+        throw new CorruptionException(
+            f.path.toString(), e.offset(), "record runs past the end of the file");
+      }
+      return decodeValue(f, e, expectedKey, map, e.offset());
+    }
     ByteBuffer buf = ByteBuffer.allocate(e.size());
     try {
       f.handle.readFully(buf, e.offset());
@@ -211,7 +238,13 @@ final class BitcaskTable implements Table {
       throw new StorageException(name + ": reading " + f.path + " failed", ex);
     }
     buf.flip();
-    RecordHeader h = RecordCodec.decodeHeader(buf, 0);
+    return decodeValue(f, e, expectedKey, buf, 0);
+  }
+
+  /** Checks the record at absolute position {@code at} of {@code buf} and returns its value. */
+  private static byte[] decodeValue(
+      DataFile f, KeyDirEntry e, byte[] expectedKey, ByteBuffer buf, int at) {
+    RecordHeader h = RecordCodec.decodeHeader(buf, at);
     if (h == null) {
       throw new CorruptionException(f.path.toString(), e.offset(), "header checksum mismatch");
     }
@@ -219,22 +252,29 @@ final class BitcaskTable implements Table {
       throw new CorruptionException(
           f.path.toString(), e.offset(), "record does not match the key directory: " + h);
     }
-    if (!RecordCodec.bodyMatches(h, buf, RecordCodec.HEADER_SIZE)) {
+    int keyAt = at + RecordCodec.HEADER_SIZE;
+    if (!RecordCodec.bodyMatches(h, buf, keyAt)) {
       throw new CorruptionException(f.path.toString(), e.offset(), "body checksum mismatch");
     }
-    if (expectedKey != null
-        && !Arrays.equals(
-            buf.array(),
-            RecordCodec.HEADER_SIZE,
-            RecordCodec.HEADER_SIZE + h.keyLength(),
-            expectedKey,
-            0,
-            expectedKey.length)) {
+    if (expectedKey != null && !keyEquals(buf, keyAt, h.keyLength(), expectedKey)) {
       throw new CorruptionException(
           f.path.toString(), e.offset(), "record holds a different key than the key directory");
     }
-    int from = RecordCodec.HEADER_SIZE + h.keyLength();
-    return Arrays.copyOfRange(buf.array(), from, from + h.valueLength());
+    byte[] value = new byte[h.valueLength()];
+    buf.get(keyAt + h.keyLength(), value);
+    return value;
+  }
+
+  private static boolean keyEquals(ByteBuffer buf, int at, int length, byte[] key) {
+    if (length != key.length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (buf.get(at + i) != key[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -352,7 +392,7 @@ final class BitcaskTable implements Table {
               RecordCodec.encodedSize(m.key().length, m.value() == null ? 0 : m.value().length);
         }
         long fileSize = active.size() + buf.position();
-        if (fileSize > 0 && fileSize + batchBytes > options.maxFileBytes()) {
+        if (fileSize > 0 && fileSize + batchBytes > active.capacity()) {
           nextSeq.set(seq);
           flush(buf);
           // Force and publish what went into the old file before it becomes immutable: a merge
@@ -361,6 +401,10 @@ final class BitcaskTable implements Table {
           publish(written);
           written.clear();
           rollover();
+        }
+        if (active.size() + batchBytes > active.capacity()) {
+          // A batch larger than a whole (empty) file: give this file the room it needs.
+          growActive(batchBytes);
         }
         if (buf.remaining() < batchBytes) {
           ByteBuffer bigger =
@@ -389,21 +433,23 @@ final class BitcaskTable implements Table {
       if (sync) {
         active.handle.force();
       }
-      buffer = buf.capacity() > KEEP_BUFFER_BYTES ? ByteBuffer.allocate(64 << 10) : buf;
       publish(written);
+      maybePrepareNext();
     } catch (IOException | RuntimeException | Error e) {
       engine.fail(name, e);
       throw e;
     }
   }
 
+  /** Writes the encoded records in place, into the zeros ahead of the active file's last record. */
   private void flush(ByteBuffer buf) throws IOException {
     buf.flip();
     int n = buf.remaining();
     if (n > 0) {
       DataFile f = active;
+      long at = f.size();
       try {
-        f.handle.append(buf);
+        f.handle.write(buf, at);
       } finally {
         // Count what reached the file even on a short write, so offsets stay honest.
         f.grow(n - buf.remaining());
@@ -440,25 +486,157 @@ final class BitcaskTable implements Table {
 
   /**
    * Makes the active file immutable and starts a new one: force the old file (so only the newest
-   * file can ever have an unsynced tail), create the new file, make its name durable, list it in
-   * the manifest, then write the old file's hint in the background.
+   * file can ever have an unsynced tail), trim its unused zeros and force that too (so only the
+   * newest file can ever have a zero tail), take the prepared next file (or prepare it now), list
+   * it in the manifest, then write the old file's hint in the background.
    */
   private void rollover() throws IOException {
     DataFile old = active;
     old.handle.force();
-    int id = nextFileId.getAndIncrement();
-    Path path = TableFiles.data(dir, id);
-    DataFile next = new DataFile(id, path, io.create(path), 0);
-    io.fsyncDirectory(dir);
+    trim(old);
+    DataFile next = null;
+    Preparation p = preparation;
+    preparation = null;
+    if (p != null) {
+      next = p.take();
+    }
+    if (next == null) {
+      next = createPreallocated(io, dir, nextFileId.getAndIncrement(), nextCapacity(old));
+    }
     synchronized (filesLock) {
       files.add(next);
-      filesById.put(id, next);
+      filesById.put(next.id, next);
       writeManifestLocked();
     }
     active = next;
     rollovers.incrementAndGet();
     scheduleMaintenance(() -> writeHintFor(old));
     maybeScheduleMerge();
+  }
+
+  /** Cuts a file that stops being active to where its records end, durably. */
+  private static void trim(DataFile f) throws IOException {
+    if (f.capacity() > f.size()) {
+      f.handle.truncate(f.size());
+      f.handle.force();
+      f.setCapacity(f.size());
+    }
+  }
+
+  /** The capacity of the file after {@code f}: double, up to {@code max.file.bytes}. */
+  private long nextCapacity(DataFile f) {
+    return Math.min(options.maxFileBytes(), Math.max(INITIAL_CAPACITY, 2 * f.capacity()));
+  }
+
+  /**
+   * Once the active file is half full, prepares the next one on the maintenance executor, so a
+   * rollover finds it ready and the commit thread never writes zeros or creates a file itself.
+   */
+  private void maybePrepareNext() {
+    DataFile f = active;
+    if (preparation == null && f.size() > f.capacity() / 2) {
+      Preparation p = new Preparation(nextFileId.getAndIncrement(), nextCapacity(f));
+      preparation = p;
+      scheduleMaintenance(p);
+    }
+  }
+
+  /** Extends the (empty) active file with forced zeros to {@code bytes} and maps it again. */
+  private void growActive(long bytes) throws IOException {
+    DataFile f = active;
+    fillZeros(f.handle, bytes - f.capacity());
+    f.handle.force();
+    f.setCapacity(bytes);
+    f.map();
+  }
+
+  /**
+   * Creates data file {@code id} filled with {@code capacity} zeros, forced, its name made durable
+   * and the file mapped. Records are later written over the zeros, so forcing them changes no file
+   * size and allocates no blocks: the fsync on the write path has only data pages to write.
+   */
+  private static DataFile createPreallocated(FileIo io, Path dir, int id, long capacity)
+      throws IOException {
+    Path path = TableFiles.data(dir, id);
+    FileHandle h = io.create(path);
+    try {
+      fillZeros(h, capacity);
+      h.force();
+      io.fsyncDirectory(dir);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(h);
+      try {
+        io.delete(path);
+      } catch (IOException d) {
+        e.addSuppressed(d);
+      }
+      throw e;
+    }
+    DataFile f = new DataFile(id, path, h, 0, capacity);
+    f.map();
+    return f;
+  }
+
+  private static void fillZeros(FileHandle h, long bytes) throws IOException {
+    for (long left = bytes; left > 0; ) {
+      ByteBuffer z = ZEROS.duplicate();
+      z.limit((int) Math.min(z.capacity(), left));
+      left -= z.remaining();
+      h.append(z);
+    }
+  }
+
+  /**
+   * The next active file, prepared by whichever comes first: the maintenance executor or a rollover
+   * that cannot wait ({@link #take}).
+   */
+  private final class Preparation implements Runnable {
+    private final int id;
+    private final long capacity;
+    private final AtomicBoolean claimed = new AtomicBoolean();
+    private final CompletableFuture<DataFile> result = new CompletableFuture<>();
+
+    Preparation(int id, long capacity) {
+      this.id = id;
+      this.capacity = capacity;
+    }
+
+    @Override
+    public void run() {
+      if (!claimed.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        result.complete(createPreallocated(io, dir, id, capacity));
+      } catch (IOException | RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    }
+
+    /** The prepared file, preparing it here if nobody has started; {@code null} if it failed. */
+    DataFile take() {
+      run();
+      try {
+        return result.join();
+      } catch (CompletionException e) {
+        LOG.warn("{}: preparing data file {} failed; trying again", dir, id, e.getCause());
+        return null;
+      }
+    }
+
+    /** Deletes the prepared file (waiting for a preparation under way), unless it never started. */
+    void discard() {
+      if (claimed.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        DataFile f = result.join();
+        f.dispose();
+        deleteQuietly(f.path);
+      } catch (CompletionException e) {
+        // Nothing was left behind: a failed preparation deletes its file.
+      }
+    }
   }
 
   private void writeManifestLocked() throws IOException {
@@ -718,6 +896,7 @@ final class BitcaskTable implements Table {
       for (Output o : outputs) {
         Path p = TableFiles.data(dir, o.id);
         DataFile f = new DataFile(o.id, p, io.open(p), o.size);
+        f.map();
         newFiles.add(f);
         filesById.put(f.id, f);
       }
@@ -805,9 +984,9 @@ final class BitcaskTable implements Table {
    */
   private void deleteObsolete() {
     synchronized (obsolete) {
-      while (!obsolete.isEmpty() && obsolete.peekFirst().refs() == 0) {
-        DataFile f = obsolete.pollFirst();
-        closeQuietly(f);
+      // After close the directory may belong to another engine; the next open deletes leftovers.
+      while (!closed && !obsolete.isEmpty() && obsolete.peekFirst().refs() == 0) {
+        DataFile f = obsolete.pollFirst(); // already unmapped and closed by its last release
         deleteQuietly(f.path);
         deleteQuietly(TableFiles.hint(dir, f.id));
       }
@@ -880,7 +1059,7 @@ final class BitcaskTable implements Table {
 
   /**
    * Closes the table: writes what is queued, waits for a running merge and pending hint writes,
-   * forces the active file and closes every file. Idempotent.
+   * forces and trims the active file and releases every file. Idempotent.
    */
   void close() {
     if (closed) {
@@ -892,22 +1071,26 @@ final class BitcaskTable implements Table {
     mergeLock.lock();
     mergeLock.unlock();
     awaitMaintenance();
+    Preparation p = preparation;
+    preparation = null;
+    if (p != null) {
+      p.discard();
+    }
     if (engine.failure() == null) {
       try {
         active.handle.force();
+        trim(active);
       } catch (IOException e) {
         engine.fail(name, e);
         LOG.error("{}: forcing the active file on close failed", dir, e);
       }
     }
+    // Drop the file set's references: each file is unmapped and closed now, or by the last get or
+    // scan still reading it (never under a reader's feet). Retired files still held by a scan the
+    // caller has not closed are left to that scan; the next open deletes them.
     synchronized (filesLock) {
       for (DataFile f : files) {
-        closeQuietly(f);
-      }
-    }
-    synchronized (obsolete) {
-      for (DataFile f : obsolete) {
-        closeQuietly(f);
+        f.release();
       }
     }
   }
@@ -931,10 +1114,6 @@ final class BitcaskTable implements Table {
 
   private StorageClosedException closedException() {
     return new StorageClosedException("bitcask table " + name + " is closed");
-  }
-
-  private static void closeQuietly(DataFile f) {
-    closeQuietly(f.handle);
   }
 
   private static void closeQuietly(FileHandle h) {

@@ -79,18 +79,25 @@ final class DataFileScanner {
   }
 
   /**
-   * Looks for any valid record starting after {@code from}: a header whose CRC checks out and a
-   * body that matches it. Returns its offset, or -1. Used to tell a torn tail (nothing valid
-   * follows) from corruption in the middle of a file.
+   * Looks for any valid record starting in {@code (from, lastStart]}: a header whose CRC checks out
+   * and a body that matches it (the body may extend up to {@code size}). Returns its offset, or -1.
+   * Used to tell a torn tail (nothing valid follows) from corruption in the middle of a file; the
+   * caller passes the last non-zero byte as {@code lastStart}, since a header of zeros is invalid.
    */
-  static long findValidRecordAfter(FileHandle file, long size, long from) throws IOException {
+  static long findValidRecordAfter(FileHandle file, long size, long from, long lastStart)
+      throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(CHUNK + RecordCodec.HEADER_SIZE);
-    for (long chunk = from + 1; chunk + RecordCodec.HEADER_SIZE <= size; chunk += CHUNK) {
+    for (long chunk = from + 1;
+        chunk <= lastStart && chunk + RecordCodec.HEADER_SIZE <= size;
+        chunk += CHUNK) {
       buf.clear();
       buf.limit((int) Math.min(buf.capacity(), size - chunk));
       file.readFully(buf, chunk);
       buf.flip();
-      int last = Math.min(CHUNK, buf.limit() - RecordCodec.HEADER_SIZE);
+      int last =
+          (int)
+              Math.min(
+                  Math.min(CHUNK - 1, buf.limit() - RecordCodec.HEADER_SIZE), lastStart - chunk);
       for (int rel = 0; rel <= last; rel++) {
         RecordHeader h = RecordCodec.decodeHeader(buf, rel);
         if (h == null || chunk + rel + h.recordSize() > size) {
@@ -102,6 +109,36 @@ final class DataFileScanner {
           return chunk + rel;
         }
       }
+    }
+    return -1;
+  }
+
+  /**
+   * The offset of the last non-zero byte in {@code [from, size)} of {@code file}, or -1 if every
+   * byte there is zero. Reads backwards from the end, so a preallocated file costs only its unused
+   * (zero) part.
+   */
+  static long lastNonZero(FileHandle file, long from, long size) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(size - from, 8)));
+    long end = size;
+    while (end > from) {
+      int n = (int) Math.min(buf.capacity(), end - from);
+      long start = end - n;
+      buf.clear();
+      buf.limit(n);
+      file.readFully(buf, start);
+      int i = n;
+      // Eight bytes at a time while aligned to the end of the chunk, then byte by byte.
+      while (i >= 8 && buf.getLong(i - 8) == 0) {
+        i -= 8;
+      }
+      while (i > 0 && buf.get(i - 1) == 0) {
+        i--;
+      }
+      if (i > 0) {
+        return start + i - 1;
+      }
+      end = start;
     }
     return -1;
   }

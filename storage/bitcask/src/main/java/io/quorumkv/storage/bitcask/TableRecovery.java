@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Every file but the last is immutable and was forced before a newer file was created: it is
  *       loaded from its hint file if that checks out, else scanned, and any bad record in it is
  *       corruption.
- *   <li>The last file was the active one. A damaged or incomplete tail (nothing valid after the
- *       first bad record) is a torn write: it is truncated to the end of the last complete batch. A
- *       bad record followed by a valid one is corruption in the middle of the file and fails the
- *       open rather than dropping data silently.
+ *   <li>The last file was the active one, preallocated with zeros. Zeros after the last record are
+ *       its unused space; a damaged or incomplete tail (nothing valid after the first bad record)
+ *       is a torn write. Either is truncated to the end of the last complete batch. A bad record
+ *       followed by a valid one is corruption in the middle of the file and fails the open rather
+ *       than dropping data silently.
  *   <li>Each key resolves to its record with the highest sequence number, whatever file holds it
  *       (merge output may sit before newer files); tombstone sequence numbers are kept in a
  *       temporary map so an older put cannot outrank a newer delete.
@@ -113,7 +114,7 @@ final class TableRecovery {
     } else {
       // A table directory whose first manifest never made it to disk holds only empty files.
       for (int id : dataIds) {
-        long size = sizeOf(TableFiles.data(dir, id));
+        long size = nonZeroBytes(TableFiles.data(dir, id));
         if (size > 0) {
           throw new CorruptionException(
               manifestPath.toString(),
@@ -197,9 +198,10 @@ final class TableRecovery {
     return new Recovered(files, keyDir, nextSeq, nextFileId, hints, dropped);
   }
 
-  private long sizeOf(Path p) throws IOException {
+  /** How far the file holds anything but zeros (a preallocated, unused file holds none). */
+  private long nonZeroBytes(Path p) throws IOException {
     try (FileHandle h = io.open(p)) {
-      return h.size();
+      return DataFileScanner.lastNonZero(h, 0, h.size()) + 1;
     }
   }
 
@@ -244,11 +246,19 @@ final class TableRecovery {
     long size = f.size();
     DataFileScanner.End end = DataFileScanner.scan(f.handle, size, load);
     String path = f.path.toString();
+    boolean zeroTail = false;
     if (end instanceof DataFileScanner.Bad bad) {
       if (!last) {
         throw new CorruptionException(path, bad.offset(), bad.reason() + " in an immutable file");
       }
-      long next = DataFileScanner.findValidRecordAfter(f.handle, size, bad.offset());
+      // The active file is preallocated with zeros: after a crash everything past the last record
+      // is normally zero, which is a clean end, not damage. Only non-zero bytes can hold a record.
+      long lastNonZero = DataFileScanner.lastNonZero(f.handle, bad.offset(), size);
+      zeroTail = lastNonZero < 0;
+      long next =
+          zeroTail
+              ? -1
+              : DataFileScanner.findValidRecordAfter(f.handle, size, bad.offset(), lastNonZero);
       if (next >= 0) {
         throw new CorruptionException(
             path,
@@ -263,14 +273,23 @@ final class TableRecovery {
           path, load.validEnd, "a batch lacks its end record at the end of an immutable file");
     }
     if (load.validEnd < size) {
-      LOG.warn(
-          "{}: truncating a torn tail of {} bytes at offset {} (an incomplete batch or a torn"
-              + " write from before the crash)",
-          path,
-          size - load.validEnd,
-          load.validEnd);
+      if (zeroTail && load.pending.isEmpty()) {
+        LOG.debug(
+            "{}: trimming {} preallocated zero bytes after the last record at offset {}",
+            path,
+            size - load.validEnd,
+            load.validEnd);
+      } else {
+        LOG.warn(
+            "{}: truncating a torn tail of {} bytes at offset {} (an incomplete batch or a torn"
+                + " write from before the crash)",
+            path,
+            size - load.validEnd,
+            load.validEnd);
+      }
       f.handle.truncate(load.validEnd);
       f.setSize(load.validEnd);
+      f.setCapacity(load.validEnd);
     }
     f.handle.force();
     return load.entries;

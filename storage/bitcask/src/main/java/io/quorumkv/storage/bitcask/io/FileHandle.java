@@ -5,14 +5,21 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * An open file: appends at its end, positional reads anywhere. Reads may run concurrently with each
- * other and with one appender; appends, {@link #force} and {@link #truncate} come from one thread
- * at a time.
+ * An open file: appends at its end, positional writes and reads anywhere, and an optional read-only
+ * memory map. Reads may run concurrently with each other and with one writer; appends, positional
+ * writes, {@link #force} and {@link #truncate} come from one thread at a time.
  */
 public interface FileHandle extends AutoCloseable {
 
   /** Appends all remaining bytes of {@code src} at the end of the file. */
   void append(ByteBuffer src) throws IOException;
+
+  /**
+   * Writes all remaining bytes of {@code src} at {@code position}, overwriting what is there. The
+   * engine only writes inside space it has already filled (with zeros, forced), so the file size
+   * does not change and {@link #force} has no size or block allocation to make durable.
+   */
+  void write(ByteBuffer src, long position) throws IOException;
 
   /** Reads up to {@code dst.remaining()} bytes at {@code position}; -1 at end of file. */
   int read(ByteBuffer dst, long position) throws IOException;
@@ -25,6 +32,24 @@ public interface FileHandle extends AutoCloseable {
 
   /** Cuts the file to {@code size} bytes. */
   void truncate(long size) throws IOException;
+
+  /**
+   * Maps the first {@code size} bytes of the file for reading, or returns {@code null} if this file
+   * system cannot map. A mapping stays valid after {@link #close} and after the file is deleted or
+   * truncated (reading beyond the end of a truncated file is an error the caller must avoid), until
+   * {@link #unmap} or garbage collection releases it. The caller must not read it after {@link
+   * #unmap}.
+   */
+  default ByteBuffer map(long size) throws IOException {
+    return null;
+  }
+
+  /**
+   * Releases a buffer returned by {@link #map} now instead of at garbage collection, so the pages
+   * (and the disk space of a deleted file) are freed at once. Nothing may read it afterwards; a
+   * reader that did would crash the JVM, which is why callers unmap only unreferenced files.
+   */
+  default void unmap(ByteBuffer mapping) {}
 
   /** Closes the handle. Idempotent. */
   @Override

@@ -19,13 +19,19 @@ import java.util.Random;
  * An in-memory {@link FileIo} that simulates what a disk does on power loss, after TigerBeetle's
  * simulated storage and Lucene's {@code MockDirectoryWrapper}. Deterministic for a seed.
  *
- * <p>Every file remembers how many of its bytes were forced; every directory remembers which of its
+ * <p>Every file remembers its changes since the last force (appends, positional writes over
+ * existing bytes, truncations) with what they replaced; every directory remembers which of its
  * entries were fsynced. On {@link #powerLoss()} (or when the countdown set by {@link
  * #crashAfterOps} runs out) every later operation fails until {@link #restart()}, which rebuilds
- * the tree from the durable directory entries and keeps, of each file, the forced bytes plus a
- * random prefix of the unforced ones, possibly with a flipped byte near the end of that prefix or
- * unforced bytes replaced by garbage or zeros. It can also fail appends with {@code ENOSPC} and
- * forces with {@code EIO} on demand.
+ * the tree from the durable directory entries and keeps, of each file, its forced state plus a
+ * random prefix of the unforced changes (in order, the last one possibly cut short), possibly with
+ * a flipped byte near the end of that prefix or the lost bytes replaced by garbage or zeros. So a
+ * file preallocated with forced zeros comes back with zeros where unforced records were lost, while
+ * zeros that were never forced may be lost themselves (the file comes back shorter). It can also
+ * fail writes with {@code ENOSPC} and forces with {@code EIO} on demand.
+ *
+ * <p>{@link FileHandle#map} returns a read-only view of the file's current bytes (the page cache),
+ * valid until the file grows past it.
  */
 public final class FaultyFileIo implements FileIo {
 
@@ -45,17 +51,55 @@ public final class FaultyFileIo implements FileIo {
     this.rnd = new Random(seed);
   }
 
+  /** An unforced change: where, the bytes written (empty for a truncation), what they replaced. */
+  private record Change(int position, byte[] written, byte[] replaced, int oldLength) {}
+
   private static final class Inode {
     byte[] data = new byte[64];
     int length;
-    int synced;
+    final List<Change> unsynced = new ArrayList<>();
 
-    void write(ByteBuffer src, int n) {
-      if (length + n > data.length) {
-        data = Arrays.copyOf(data, Math.max(data.length * 2, length + n));
+    private void ensure(int size) {
+      if (size > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, size));
       }
-      src.get(data, length, n);
-      length += n;
+    }
+
+    /** Writes {@code n} bytes of {@code src} at {@code position}, remembering what they replace. */
+    void write(ByteBuffer src, int position, int n) {
+      byte[] bytes = new byte[n];
+      src.get(bytes);
+      int overlap = Math.max(0, Math.min(length, position + n) - position);
+      byte[] replaced = Arrays.copyOfRange(data, position, position + overlap);
+      unsynced.add(new Change(position, bytes, replaced, length));
+      apply(position, bytes, n);
+    }
+
+    void truncate(int size) {
+      if (size >= length) {
+        return;
+      }
+      unsynced.add(new Change(size, new byte[0], Arrays.copyOfRange(data, size, length), length));
+      length = size;
+    }
+
+    private void apply(int position, byte[] bytes, int n) {
+      ensure(position + n);
+      if (position > length) {
+        Arrays.fill(data, length, position, (byte) 0);
+      }
+      System.arraycopy(bytes, 0, data, position, n);
+      length = Math.max(length, position + n);
+    }
+
+    /** Rolls back every unforced change, newest first: what the disk holds. */
+    void undoAll() {
+      for (int i = unsynced.size() - 1; i >= 0; i--) {
+        Change c = unsynced.get(i);
+        ensure(c.oldLength);
+        System.arraycopy(c.replaced, 0, data, c.position, c.replaced.length);
+        length = c.oldLength;
+      }
     }
   }
 
@@ -157,9 +201,14 @@ public final class FaultyFileIo implements FileIo {
   }
 
   private void loseUnsynced(Inode ino, String path) {
-    int unsynced = ino.length - ino.synced;
-    if (unsynced <= 0) {
-      ino.length = ino.synced;
+    List<Change> changes = new ArrayList<>(ino.unsynced);
+    ino.undoAll();
+    ino.unsynced.clear();
+    int unsynced = 0;
+    for (Change c : changes) {
+      unsynced += c.written.length;
+    }
+    if (changes.isEmpty()) {
       return;
     }
     int keep =
@@ -168,43 +217,71 @@ public final class FaultyFileIo implements FileIo {
           case 1 -> unsynced;
           default -> rnd.nextInt(unsynced + 1);
         };
-    int end = ino.synced + keep;
+    // Replay the changes in order while the budget lasts; the last one may be cut short.
+    int budget = keep;
+    int end = -1; // just past the last kept byte
+    int lastKept = 0; // how many bytes of the last write survived
+    Change cut = null; // the write that was cut short (or the first one lost entirely)
+    int cutKept = 0;
+    for (Change c : changes) {
+      if (c.written.length == 0) {
+        if (budget > 0 || keep == unsynced) {
+          ino.truncate(c.position); // a truncation survives only if everything before it did
+          ino.unsynced.clear();
+        }
+        continue;
+      }
+      int n = Math.min(budget, c.written.length);
+      if (n > 0) {
+        ino.apply(c.position, c.written, n);
+        end = c.position + n;
+        lastKept = n;
+      }
+      budget -= n;
+      if (n < c.written.length) {
+        cut = c;
+        cutKept = n;
+        break;
+      }
+    }
     switch (rnd.nextInt(4)) {
       case 0 -> {
         // Flip a byte near the end of what survived: the last record is torn, nothing valid
         // can follow it (a record is longer than the window).
-        if (keep > 0) {
-          int window = Math.min(16, keep);
+        if (end > 0 && lastKept > 0) {
+          int window = Math.min(16, lastKept);
           int at = end - 1 - rnd.nextInt(window);
           ino.data[at] ^= (byte) (1 << rnd.nextInt(8));
           damage.add(path + ": flipped byte " + at);
         }
       }
-      case 1 -> {
-        // Some unsynced blocks reached the disk as garbage.
-        int extra = rnd.nextInt(unsynced - keep + 1);
-        for (int i = 0; i < extra; i++) {
-          ino.data[end + i] = (byte) rnd.nextInt(256);
-        }
-        end += extra;
-        if (extra > 0) {
-          damage.add(path + ": " + extra + " garbage bytes at " + (end - extra));
-        }
-      }
-      case 2 -> {
-        // The file size was extended but the blocks were never written: zeros.
-        int extra = rnd.nextInt(unsynced - keep + 1);
-        Arrays.fill(ino.data, end, end + extra, (byte) 0);
-        end += extra;
-        if (extra > 0) {
-          damage.add(path + ": " + extra + " zero bytes at " + (end - extra));
+      case 1, 2 -> {
+        // Some lost blocks of the write that was cut short reached the disk as garbage, or the
+        // file size was extended but the blocks were never written: zeros.
+        if (cut != null) {
+          int lost = cut.written.length - cutKept;
+          int extra = rnd.nextInt(lost + 1);
+          byte[] junk = new byte[extra];
+          boolean garbage = rnd.nextBoolean();
+          if (garbage) {
+            rnd.nextBytes(junk);
+          }
+          ino.apply(cut.position + cutKept, junk, extra);
+          if (extra > 0) {
+            damage.add(
+                path
+                    + ": "
+                    + extra
+                    + (garbage ? " garbage" : " zero")
+                    + " bytes at "
+                    + (cut.position + cutKept));
+          }
         }
       }
       default -> {}
     }
-    damage.add(path + ": kept " + (end - ino.synced) + " of " + unsynced + " unsynced bytes");
-    ino.length = end;
-    ino.synced = end;
+    ino.unsynced.clear();
+    damage.add(path + ": kept " + keep + " of " + unsynced + " unsynced bytes");
   }
 
   // ---------------------------------------------------------------- FileIo
@@ -394,22 +471,31 @@ public final class FaultyFileIo implements FileIo {
     public void append(ByteBuffer src) throws IOException {
       synchronized (FaultyFileIo.this) {
         check();
+        write(src, ino.length);
+      }
+    }
+
+    @Override
+    public void write(ByteBuffer src, long position) throws IOException {
+      synchronized (FaultyFileIo.this) {
+        check();
+        int at = (int) position;
         int n = src.remaining();
         if (mutate()) {
           // The power went out mid-write: some prefix of it reached the page cache.
-          ino.write(src, rnd.nextInt(n + 1));
+          ino.write(src, at, rnd.nextInt(n + 1));
           throw new IOException("simulated power loss");
         }
         if (writeBudget < n) {
           int part = (int) writeBudget;
-          ino.write(src, part);
+          ino.write(src, at, part);
           writeBudget = 0;
           throw new IOException("No space left on device (simulated ENOSPC)");
         }
         if (writeBudget != Long.MAX_VALUE) {
           writeBudget -= n;
         }
-        ino.write(src, n);
+        ino.write(src, at, n);
       }
     }
 
@@ -423,6 +509,19 @@ public final class FaultyFileIo implements FileIo {
         int n = (int) Math.min(dst.remaining(), ino.length - position);
         dst.put(ino.data, (int) position, n);
         return n;
+      }
+    }
+
+    @Override
+    public ByteBuffer map(long size) throws IOException {
+      synchronized (FaultyFileIo.this) {
+        check();
+        if (size > ino.length) {
+          throw new IOException("cannot map " + size + " bytes of a " + ino.length + "-byte file");
+        }
+        // The array is replaced only when the file grows past its capacity; the engine maps again
+        // after growing a file, and never writes past what it mapped otherwise.
+        return ByteBuffer.wrap(ino.data, 0, (int) size).slice().asReadOnlyBuffer();
       }
     }
 
@@ -445,7 +544,7 @@ public final class FaultyFileIo implements FileIo {
           forceFailures--;
           throw new IOException("Input/output error (simulated EIO on fsync)");
         }
-        ino.synced = ino.length;
+        ino.unsynced.clear();
       }
     }
 
@@ -456,8 +555,7 @@ public final class FaultyFileIo implements FileIo {
         if (mutate()) {
           throw new IOException("simulated power loss");
         }
-        ino.length = (int) Math.min(ino.length, size);
-        ino.synced = Math.min(ino.synced, ino.length);
+        ino.truncate((int) Math.min(ino.length, size));
       }
     }
 
