@@ -24,6 +24,7 @@ import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.Contexts;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
@@ -111,7 +112,18 @@ public final class QueryPlanner {
     planner.setRoot(
         planner.changeTraits(
             logical, logical.getTraitSet().replace(EnumerableConvention.INSTANCE)));
-    RelNode best = planner.findBestExp();
+    RelNode best;
+    try {
+      best = planner.findBestExp();
+    } catch (RelOptPlanner.CannotPlanException e) {
+      throw new QueryException(
+          QueryException.FEATURE_NOT_SUPPORTED,
+          "this query cannot be planned with the operators QuorumKV has",
+          query.pos().line(),
+          query.pos().column(),
+          0,
+          e);
+    }
 
     Map<String, Object> stash = new HashMap<>();
     Bindable<?> bindable =
