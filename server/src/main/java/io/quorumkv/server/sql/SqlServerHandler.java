@@ -72,8 +72,9 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
     byte[] out;
     try {
       out = translation.serializeResponse(dispatch(request));
-    } catch (IOException e) {
-      LOG.warn("cannot serialize a response; closing the connection", e);
+    } catch (IOException | RuntimeException e) {
+      // Never leave the client waiting for an answer that will not come.
+      LOG.warn("cannot answer a SQL request; closing the connection", e);
       ctx.close();
       return;
     }
@@ -89,7 +90,7 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
       return error(e.getErrorMessage(), e.getErrorCode(), e.getSqlState(), e.getSeverity());
     } catch (NoSuchConnectionException e) {
       return error(
-          e.getMessage(),
+          "no connection " + e.getConnectionId() + " on this node",
           Service.ErrorResponse.MISSING_CONNECTION_ERROR_CODE,
           Service.ErrorResponse.UNKNOWN_SQL_STATE,
           AvaticaSeverity.ERROR);
@@ -101,6 +102,7 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
 
   private Service.ErrorResponse error(
       String message, int code, String sqlState, AvaticaSeverity severity) {
+    message = message == null ? "(no message)" : message;
     return new Service.ErrorResponse(
         List.of(message), message, code, sqlState, severity, serverAddress);
   }

@@ -183,6 +183,71 @@ class SqlServerJdbcTest {
   }
 
   @Test
+  void queriesReturnEveryColumnType() throws SQLException {
+    createAllTypes();
+    Timestamp ts = Timestamp.valueOf("2001-09-09 01:46:40.5");
+    try (PreparedStatement p =
+        conn.prepareStatement("UPSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (long id = 1; id <= 300; id++) {
+        p.setLong(1, id);
+        p.setBoolean(2, id % 2 == 0);
+        p.setInt(3, (int) id * 10);
+        p.setDouble(4, id / 4.0);
+        p.setBigDecimal(5, BigDecimal.valueOf(id * 100 + 1, 2));
+        p.setString(6, "v" + id);
+        p.setBytes(7, new byte[] {(byte) id});
+        p.setTimestamp(8, ts);
+        p.addBatch();
+      }
+      assertThat(p.executeBatch()).hasSize(300).containsOnly(1);
+    }
+    try (PreparedStatement q =
+        conn.prepareStatement("SELECT id, b, i, d, m, v, x, ts FROM t WHERE id = ?")) {
+      q.setLong(1, 7);
+      try (ResultSet rs = q.executeQuery()) {
+        ResultSetMetaData md = rs.getMetaData();
+        assertThat(md.getColumnCount()).isEqualTo(8);
+        assertThat(md.getColumnType(1)).isEqualTo(Types.BIGINT);
+        assertThat(md.getColumnType(2)).isEqualTo(Types.BOOLEAN);
+        assertThat(md.getColumnType(3)).isEqualTo(Types.INTEGER);
+        assertThat(md.getColumnType(4)).isEqualTo(Types.DOUBLE);
+        assertThat(md.getColumnType(5)).isEqualTo(Types.DECIMAL);
+        assertThat(md.getColumnType(6)).isEqualTo(Types.VARCHAR);
+        assertThat(md.getColumnType(7)).isEqualTo(Types.VARBINARY);
+        assertThat(md.getColumnType(8)).isEqualTo(Types.TIMESTAMP);
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(7);
+        assertThat(rs.getBoolean(2)).isFalse();
+        assertThat(rs.getInt(3)).isEqualTo(70);
+        assertThat(rs.getDouble(4)).isEqualTo(1.75);
+        assertThat(rs.getBigDecimal(5)).isEqualByComparingTo("7.01");
+        assertThat(rs.getString(6)).isEqualTo("v7");
+        assertThat(rs.getBytes(7)).containsExactly(7);
+        assertThat(rs.getTimestamp(8)).isEqualTo(ts);
+        assertThat(rs.next()).isFalse();
+      }
+    }
+    try (Statement s = conn.createStatement()) {
+      s.setFetchSize(64);
+      try (ResultSet rs = s.executeQuery("SELECT id, v FROM t")) {
+        long n = 0;
+        long sum = 0;
+        while (rs.next()) {
+          n++;
+          sum += rs.getLong("ID");
+          assertThat(rs.getString("V")).isEqualTo("v" + rs.getLong("ID"));
+        }
+        assertThat(n).isEqualTo(300);
+        assertThat(sum).isEqualTo(300 * 301 / 2);
+      }
+      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) AS n FROM t WHERE b")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(150);
+      }
+    }
+  }
+
+  @Test
   void preparedBatchesReportOneCountPerEntry() throws SQLException {
     createAllTypes();
     try (PreparedStatement p = conn.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?)")) {
