@@ -1,0 +1,95 @@
+package io.quorumkv.shell;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jline.reader.Completer;
+import sqlline.AbstractCommandHandler;
+import sqlline.DispatchCallback;
+import sqlline.SqlLine;
+
+/**
+ * A cluster command of the shell ({@code !nodes}, {@code !replicas TABLE KEY...}, {@code !stop
+ * NODE}, {@code !start NODE}), run on the connected node as the system procedure {@code CALL
+ * QUORUMKV_...('arg', ...)} so that its answer is printed as any result. While the node runtime
+ * does not serve these procedures, the node answers with SQLState 0A000 "not available yet", and
+ * the shell shows that.
+ */
+final class ClusterCommand extends AbstractCommandHandler {
+
+  private final String procedure;
+  private final int minArgs;
+
+  ClusterCommand(SqlLine sqlLine, String name, String procedure, int minArgs, String helpText) {
+    super(sqlLine, new String[] {name}, helpText, List.<Completer>of());
+    this.procedure = procedure;
+    this.minArgs = minArgs;
+  }
+
+  /** The shell's cluster commands. */
+  static List<ClusterCommand> all(SqlLine sqlLine) {
+    return List.of(
+        new ClusterCommand(
+            sqlLine,
+            "nodes",
+            "QUORUMKV_NODES",
+            0,
+            "Show the nodes: id, zone, address, up/down, versions"),
+        new ClusterCommand(
+            sqlLine,
+            "replicas",
+            "QUORUMKV_REPLICAS",
+            2,
+            "Show the replica group of a row: !replicas TABLE KEY_VALUE..."),
+        new ClusterCommand(
+            sqlLine,
+            "stop",
+            "QUORUMKV_STOP_NODE",
+            1,
+            "Stop a node of the local cluster: !stop NODE"),
+        new ClusterCommand(
+            sqlLine,
+            "start",
+            "QUORUMKV_START_NODE",
+            1,
+            "Start a stopped node of the local cluster: !start NODE"));
+  }
+
+  /** The SQL a command line runs, or null when it has too few arguments. */
+  String toSql(String line) {
+    String[] words = line.trim().split("\\s+");
+    List<String> args = new ArrayList<>();
+    for (int i = 1; i < words.length; i++) {
+      String w = words[i];
+      if (w.endsWith(";")) {
+        w = w.substring(0, w.length() - 1);
+      }
+      if (!w.isEmpty()) {
+        args.add(w);
+      }
+    }
+    if (args.size() < minArgs) {
+      return null;
+    }
+    StringBuilder sql = new StringBuilder("CALL ").append(procedure).append('(');
+    for (int i = 0; i < args.size(); i++) {
+      String a =
+          i == 0 && procedure.equals("QUORUMKV_REPLICAS")
+              ? args.get(i).toUpperCase(Locale.ROOT)
+              : args.get(i);
+      sql.append(i == 0 ? "" : ", ").append('\'').append(a.replace("'", "''")).append('\'');
+    }
+    return sql.append(')').toString();
+  }
+
+  @Override
+  public void execute(String line, DispatchCallback callback) {
+    String sql = toSql(line);
+    if (sql == null) {
+      sqlLine.error("Usage: " + getHelpText());
+      callback.setToFailure();
+      return;
+    }
+    sqlLine.runCommands(List.of(sql), callback);
+  }
+}
