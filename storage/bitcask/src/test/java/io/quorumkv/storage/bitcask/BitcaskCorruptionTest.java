@@ -141,6 +141,93 @@ class BitcaskCorruptionTest {
   }
 
   @Test
+  void nonZeroGarbageAfterTheLastRecordIsATornTail() throws IOException {
+    writeKeys(ONE_FILE, 5);
+    Path data = TableFiles.data(table(), 1);
+    byte[] garbage = new byte[300];
+    new java.util.Random(42).nextBytes(garbage);
+    Files.write(data, garbage, java.nio.file.StandardOpenOption.APPEND);
+    try (BitcaskEngine e = BitcaskEngine.open(dir, ONE_FILE)) {
+      assertThat(countKeys(e)).isEqualTo(5);
+      assertThat(Files.size(data)).isEqualTo(5L * RECORD);
+    }
+  }
+
+  @Test
+  void aCrashedActiveFileEndsInPreallocatedZerosThatRecoveryTrims() throws IOException {
+    writeKeys(ONE_FILE, 5);
+    Path data = TableFiles.data(table(), 1);
+    // What a crash leaves: the records, then the rest of the 1 MiB the file was created with;
+    // here the last record is torn as well.
+    try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+      f.setLength(BitcaskTable.INITIAL_CAPACITY);
+      f.seek(4L * RECORD + 7);
+      f.write(new byte[RECORD - 7]);
+    }
+    try (BitcaskEngine e = BitcaskEngine.open(dir, ONE_FILE)) {
+      assertThat(countKeys(e)).isEqualTo(4);
+      assertThat(Files.size(data)).isEqualTo(4L * RECORD);
+    }
+  }
+
+  @Test
+  void zerosFollowedByAValidRecordAreDamageNotATail() throws IOException {
+    writeKeys(ONE_FILE, 10);
+    Path data = TableFiles.data(table(), 1);
+    long damaged = 3L * RECORD;
+    try (RandomAccessFile f = new RandomAccessFile(data.toFile(), "rw")) {
+      f.seek(damaged);
+      f.write(new byte[2 * RECORD]); // a zeroed hole, records 3 and 4
+      f.setLength(BitcaskTable.INITIAL_CAPACITY);
+    }
+    assertThatThrownBy(() -> BitcaskEngine.open(dir, ONE_FILE))
+        .isInstanceOfSatisfying(
+            CorruptionException.class,
+            c -> {
+              assertThat(c.offset()).isEqualTo(damaged);
+              assertThat(c.getMessage()).contains("valid record follows");
+            });
+  }
+
+  @Test
+  void theActiveFileIsPreallocatedAndTrimmedWhenItStopsBeingActive() throws IOException {
+    Map<String, String> options =
+        Map.of(BitcaskOptions.MAX_FILE_BYTES, "4096", BitcaskOptions.MERGE_AUTO, "false");
+    int perFile = 4096 / RECORD;
+    int n = 2 * perFile + perFile / 2 + 5; // the third file is more than half full
+    try (BitcaskEngine e = BitcaskEngine.open(dir, options)) {
+      Table t = e.table("t");
+      Path first = TableFiles.data(table(), 1);
+      assertThat(Files.size(first)).as("created full of zeros").isEqualTo(4096);
+      for (int i = 0; i < n; i++) {
+        t.put(key(i), value(i), Durability.SYNC);
+      }
+      e.awaitMaintenance();
+      assertThat(e.openTable("t").fileIds()).containsExactly(1, 2, 3);
+      assertThat(Files.size(first)).as("trimmed at rollover").isEqualTo((long) perFile * RECORD);
+      assertThat(Files.size(TableFiles.data(table(), 3)))
+          .as("active: preallocated")
+          .isEqualTo(4096);
+      assertThat(Files.size(TableFiles.data(table(), 4)))
+          .as("the next file, prepared but not yet listed")
+          .isEqualTo(4096);
+    }
+    assertThat(TableFiles.data(table(), 4)).as("discarded on close").doesNotExist();
+    for (Path p : TestFiles.dataFiles(table())) {
+      byte[] bytes = Files.readAllBytes(p);
+      assertThat(bytes.length).as("%s trimmed", p).isLessThan(4096);
+      assertThat(bytes[bytes.length - 1]).as("%s ends in a record, not in zeros", p).isNotZero();
+    }
+    try (BitcaskEngine e = BitcaskEngine.open(dir, options)) {
+      for (int i = 0; i < n; i++) {
+        assertThat(e.table("t").get(key(i))).isEqualTo(value(i));
+      }
+      // The discarded file's id was never listed, so the new active file may take it.
+      assertThat(e.openTable("t").fileIds()).containsExactly(1, 2, 3, 4);
+    }
+  }
+
+  @Test
   void flippedByteMidRecordFollowedByValidRecordsRefusesToOpen() throws IOException {
     writeKeys(ONE_FILE, 10);
     Path data = TableFiles.data(table(), 1);
