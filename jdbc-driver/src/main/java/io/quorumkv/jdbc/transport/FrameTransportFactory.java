@@ -31,9 +31,7 @@ public final class FrameTransportFactory implements AvaticaHttpClientFactory {
     QuorumConnection connection = quorumConfig.connection();
     QuorumUrl parsed = connection.quorumUrl();
     int first =
-        parsed.options().get(QuorumUrl.SEED_ORDER).equalsIgnoreCase("ordered")
-            ? 0
-            : ThreadLocalRandom.current().nextInt(parsed.seeds().size());
+        parsed.orderedSeeds() ? 0 : ThreadLocalRandom.current().nextInt(parsed.seeds().size());
     FrameTransport transport;
     try {
       transport =

@@ -159,9 +159,4 @@ final class SqlTypes {
       default -> local;
     };
   }
-
-  /** A result value as Avatica's frames carry it (TIMESTAMP is already a {@code Long}). */
-  static Object resultValue(Object value) {
-    return value;
-  }
 }
