@@ -27,6 +27,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -213,10 +214,12 @@ final class BitcaskTable implements Table {
 
   /**
    * Reads and checks the record {@code e} points at; the caller holds a reference on {@code f}. A
-   * mapped file is read from memory, anything else (or beyond the map) with a positional read.
+   * mapped file is read with one copy out of the map, anything else (or beyond the map) with a
+   * positional read.
    */
   private byte[] readValue(DataFile f, KeyDirEntry e, byte[] expectedKey) {
     long end = (long) e.offset() + e.size();
+    byte[] record = new byte[e.size()];
     ByteBuffer map = f.mapping();
     if (map != null && end <= map.limit()) {
       if (end > f.size()) {
@@ -224,27 +227,25 @@ final class BitcaskTable implements Table {
         throw new CorruptionException(
             f.path.toString(), e.offset(), "record runs past the end of the file");
       }
-      return decodeValue(f, e, expectedKey, map, e.offset());
+      map.get(e.offset(), record);
+    } else {
+      try {
+        f.handle.readFully(ByteBuffer.wrap(record), e.offset());
+      } catch (EOFException ex) {
+        throw new CorruptionException(
+            f.path.toString(), e.offset(), "record runs past the end of the file");
+      } catch (ClosedChannelException ex) {
+        throw closedOr(ex);
+      } catch (IOException ex) {
+        throw new StorageException(name + ": reading " + f.path + " failed", ex);
+      }
     }
-    ByteBuffer buf = ByteBuffer.allocate(e.size());
-    try {
-      f.handle.readFully(buf, e.offset());
-    } catch (EOFException ex) {
-      throw new CorruptionException(
-          f.path.toString(), e.offset(), "record runs past the end of the file");
-    } catch (ClosedChannelException ex) {
-      throw closedOr(ex);
-    } catch (IOException ex) {
-      throw new StorageException(name + ": reading " + f.path + " failed", ex);
-    }
-    buf.flip();
-    return decodeValue(f, e, expectedKey, buf, 0);
+    return decodeValue(f, e, expectedKey, record);
   }
 
-  /** Checks the record at absolute position {@code at} of {@code buf} and returns its value. */
-  private static byte[] decodeValue(
-      DataFile f, KeyDirEntry e, byte[] expectedKey, ByteBuffer buf, int at) {
-    RecordHeader h = RecordCodec.decodeHeader(buf, at);
+  /** Checks a record read whole into {@code record} and returns its value. */
+  private static byte[] decodeValue(DataFile f, KeyDirEntry e, byte[] expectedKey, byte[] record) {
+    RecordHeader h = RecordCodec.decodeHeader(record, 0, record.length);
     if (h == null) {
       throw new CorruptionException(f.path.toString(), e.offset(), "header checksum mismatch");
     }
@@ -252,29 +253,18 @@ final class BitcaskTable implements Table {
       throw new CorruptionException(
           f.path.toString(), e.offset(), "record does not match the key directory: " + h);
     }
-    int keyAt = at + RecordCodec.HEADER_SIZE;
-    if (!RecordCodec.bodyMatches(h, buf, keyAt)) {
+    int keyAt = RecordCodec.HEADER_SIZE;
+    if (!RecordCodec.bodyMatches(h, record, keyAt)) {
       throw new CorruptionException(f.path.toString(), e.offset(), "body checksum mismatch");
     }
-    if (expectedKey != null && !keyEquals(buf, keyAt, h.keyLength(), expectedKey)) {
+    if (expectedKey != null
+        && !Arrays.equals(
+            record, keyAt, keyAt + h.keyLength(), expectedKey, 0, expectedKey.length)) {
       throw new CorruptionException(
           f.path.toString(), e.offset(), "record holds a different key than the key directory");
     }
-    byte[] value = new byte[h.valueLength()];
-    buf.get(keyAt + h.keyLength(), value);
-    return value;
-  }
-
-  private static boolean keyEquals(ByteBuffer buf, int at, int length, byte[] key) {
-    if (length != key.length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      if (buf.get(at + i) != key[i]) {
-        return false;
-      }
-    }
-    return true;
+    int valueAt = keyAt + h.keyLength();
+    return Arrays.copyOfRange(record, valueAt, valueAt + h.valueLength());
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.quorumkv.storage.bitcask.format;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
@@ -39,6 +42,11 @@ public final class RecordCodec {
 
   /** The longest value accepted: 512 MiB. */
   public static final int MAX_VALUE_BYTES = 1 << 29;
+
+  private static final VarHandle INT =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle LONG =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private RecordCodec() {}
 
@@ -123,6 +131,51 @@ public final class RecordCodec {
     ByteBuffer body = buf.duplicate();
     body.limit(start + len).position(start);
     crc.update(body);
+    return (int) crc.getValue() == header.bodyCrc();
+  }
+
+  /**
+   * {@link #decodeHeader(ByteBuffer, int)} for a record copied into {@code buf[start..end)}: the
+   * read path copies a whole record out of a file or map at once and checks it without further
+   * buffers.
+   */
+  public static RecordHeader decodeHeader(byte[] buf, int start, int end) {
+    if (end - start < HEADER_SIZE) {
+      return null;
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(buf, start + 4, HEADER_SIZE - 4);
+    if ((int) INT.get(buf, start) != (int) crc.getValue()) {
+      return null;
+    }
+    byte flags = buf[start + 4];
+    long seq = (long) LONG.get(buf, start + 5);
+    int keyLength = (int) INT.get(buf, start + 13);
+    int valueLength = (int) INT.get(buf, start + 17);
+    int bodyCrc = (int) INT.get(buf, start + 21);
+    if ((flags & ~KNOWN_FLAGS) != 0
+        || seq < 0
+        || keyLength < 0
+        || keyLength > MAX_KEY_BYTES
+        || valueLength < 0
+        || valueLength > MAX_VALUE_BYTES
+        || ((flags & TOMBSTONE) != 0 && valueLength != 0)) {
+      return null;
+    }
+    return new RecordHeader(flags, seq, keyLength, valueLength, bodyCrc);
+  }
+
+  /**
+   * Whether the body at {@code buf[start..start+keyLength+valueLength)} matches the header's body
+   * CRC; false if {@code buf} ends first.
+   */
+  public static boolean bodyMatches(RecordHeader header, byte[] buf, int start) {
+    int len = header.keyLength() + header.valueLength();
+    if (buf.length - start < len) {
+      return false;
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(buf, start, len);
     return (int) crc.getValue() == header.bodyCrc();
   }
 

@@ -33,6 +33,11 @@ class CodecProperties {
     assertThat(h.keyLength()).isEqualTo(key.length);
     assertThat(h.recordSize()).isEqualTo(buf.capacity());
     assertThat(RecordCodec.bodyMatches(h, buf, RecordCodec.HEADER_SIZE)).isTrue();
+    // The array forms the read path uses agree with the buffer forms.
+    byte[] arr = buf.array();
+    assertThat(RecordCodec.decodeHeader(arr, 0, arr.length)).isEqualTo(h);
+    assertThat(RecordCodec.bodyMatches(h, arr, RecordCodec.HEADER_SIZE)).isTrue();
+    assertThat(RecordCodec.decodeHeader(arr, 0, arr.length - h.recordSize() + 24)).isNull();
   }
 
   @Property(tries = 300)
@@ -47,6 +52,9 @@ class CodecProperties {
     RecordHeader h = RecordCodec.decodeHeader(buf, 0);
     boolean detected = h == null || !RecordCodec.bodyMatches(h, buf, RecordCodec.HEADER_SIZE);
     assertThat(detected).isTrue();
+    byte[] arr = buf.array();
+    RecordHeader ha = RecordCodec.decodeHeader(arr, 0, arr.length);
+    assertThat(ha == null || !RecordCodec.bodyMatches(ha, arr, RecordCodec.HEADER_SIZE)).isTrue();
   }
 
   @Property(tries = 100)
