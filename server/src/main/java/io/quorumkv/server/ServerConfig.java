@@ -29,6 +29,7 @@ import java.util.TreeMap;
  * data.dir       = /var/lib/quorumkv/node1 # required
  * engine.kind    = bitcask                 # memory | bitcask | lsm
  * engine.option.NAME = VALUE               # passed to the engine (unknown names are its error)
+ * peer.merging   = true                    # false: one frame + flush per peer message (benchmarks)
  * request.timeout.ms, max.frame.bytes, io.threads, random.seed,
  * paxos.attempt.timeout.ms, paxos.backoff.base.ms, paxos.backoff.max.ms, paxos.window.size
  * </pre>
@@ -59,7 +60,8 @@ public record ServerConfig(
           "paxos.attempt.timeout.ms",
           "paxos.backoff.base.ms",
           "paxos.backoff.max.ms",
-          "paxos.window.size");
+          "paxos.window.size",
+          "peer.merging");
 
   private static final String ENGINE_OPTION = "engine.option.";
 
@@ -216,6 +218,18 @@ public record ServerConfig(
       }
     }
 
+    private boolean bool(String key, boolean dflt) {
+      Entry e = entries.get(key);
+      if (e == null) {
+        return dflt;
+      }
+      return switch (e.value()) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw error(key, "expected true or false, got '" + e.value() + "'");
+      };
+    }
+
     ServerConfig build() {
       int id = (int) number("node.id", required("node.id"), 0, Integer.MAX_VALUE);
       String zone = entries.containsKey("node.zone") ? required("node.zone") : "default";
@@ -256,7 +270,8 @@ public record ServerConfig(
                       NodeConfig.DEFAULT_MAX_FRAME_BYTES),
               (int) number("request.timeout.ms", 1, 60_000, 2000),
               number("random.seed", Long.MIN_VALUE, Long.MAX_VALUE, 0x5eed0000L + id),
-              (int) number("io.threads", 1, 64, 1));
+              (int) number("io.threads", 1, 64, 1),
+              bool("peer.merging", true));
       return new ServerConfig(node, dataDir, engine, options);
     }
 

@@ -51,6 +51,16 @@ class ServerConfigTest {
     assertThat(c.dataDir()).isEqualTo(Path.of("/tmp/x"));
     assertThat(c.engineKind()).isEqualTo("bitcask");
     assertThat(c.engineOptions()).containsEntry("max.file.bytes", "1000");
+    assertThat(c.node().merging()).isTrue();
+  }
+
+  @Test
+  void mergingCanBeSwitchedOffAndOnlyByABoolean() {
+    assertThat(ServerConfig.parse("n", VALID + "peer.merging = false\n").node().merging())
+        .isFalse();
+    assertThat(error(VALID + "peer.merging = no\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("node.properties:12: peer.merging: expected true or false, got 'no'");
   }
 
   @Test

@@ -241,6 +241,18 @@ public final class QuorumClient implements AutoCloseable {
             });
   }
 
+  /**
+   * The counters of node {@code node} (client requests, peer messages, frames, flushes and bytes
+   * sent, state writes, engine metrics; see {@code ReplicaNode.metrics}). For benchmarks and
+   * operators; fails with {@link RequestFailedException} if the node cannot be reached in time.
+   */
+  public CompletableFuture<Map<String, Long>> stats(int node) {
+    if (!nodes.containsKey(node)) {
+      throw new IllegalArgumentException("unknown node " + node);
+    }
+    return connection(node).stats(tags.incrementAndGet());
+  }
+
   private Connection connection(int node) {
     return connections.computeIfAbsent(node, id -> new Connection(id, nodes.get(id)));
   }
@@ -280,6 +292,7 @@ public final class QuorumClient implements AutoCloseable {
     final int node;
     final InetSocketAddress address;
     final Map<Long, InFlight> pending = new ConcurrentHashMap<>();
+    final Map<Long, CompletableFuture<Map<String, Long>>> statsPending = new ConcurrentHashMap<>();
     CompletableFuture<Channel> channel;
 
     Connection(int node, InetSocketAddress address) {
@@ -363,6 +376,30 @@ public final class QuorumClient implements AutoCloseable {
       return reply;
     }
 
+    CompletableFuture<Map<String, Long>> stats(long tag) {
+      CompletableFuture<Map<String, Long>> result = new CompletableFuture<>();
+      channel()
+          .whenComplete(
+              (ch, error) -> {
+                if (error != null) {
+                  result.completeExceptionally(new RequestFailedException(error.toString()));
+                  return;
+                }
+                statsPending.put(tag, result);
+                io.schedule(
+                    () -> {
+                      if (statsPending.remove(tag, result)) {
+                        result.completeExceptionally(
+                            new RequestFailedException("no stats from node " + node + " in time"));
+                      }
+                    },
+                    timeoutMillis + 500L,
+                    TimeUnit.MILLISECONDS);
+                ch.writeAndFlush(new ClientMessage.StatsRequest(tag));
+              });
+      return result;
+    }
+
     private void failPending(Channel ch) {
       for (Map.Entry<Long, InFlight> e : pending.entrySet()) {
         if (e.getValue().channel() == ch && pending.remove(e.getKey(), e.getValue())) {
@@ -387,6 +424,11 @@ public final class QuorumClient implements AutoCloseable {
           InFlight f = pending.remove(r.tag());
           if (f != null) {
             f.reply().complete(r.outcome());
+          }
+        } else if (msg instanceof ClientMessage.StatsResponse r) {
+          CompletableFuture<Map<String, Long>> f = statsPending.remove(r.tag());
+          if (f != null) {
+            f.complete(r.stats());
           }
         } else {
           ctx.close(); // a node never sends requests

@@ -80,6 +80,10 @@ final class ClientServer implements AutoCloseable {
   private final class RequestHandler extends SimpleChannelInboundHandler<ClientMessage> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ClientMessage msg) {
+      if (msg instanceof ClientMessage.StatsRequest s) {
+        ctx.writeAndFlush(new ClientMessage.StatsResponse(s.tag(), node.metrics()));
+        return;
+      }
       if (!(msg instanceof ClientMessage.Request r)) {
         LOG.warn("node {}: closing {}: a client sent a response", config.nodeId(), ctx.channel());
         ctx.close();

@@ -23,6 +23,9 @@ import java.util.TreeMap;
  * @param defaultTimeoutMillis the coordinator deadline of a request that names none
  * @param seed seeds the randomness given to the replica (backoff) and reconnect jitter
  * @param ioThreads the Netty event-loop threads for peer and client connections
+ * @param merging whether messages to a peer are merged into one frame and one flush per event-loop
+ *     turn (dynamic merging, the default); off sends one frame and one flush per message, for
+ *     comparison in benchmarks
  */
 public record NodeConfig(
     int nodeId,
@@ -35,7 +38,8 @@ public record NodeConfig(
     int maxFrameBytes,
     int defaultTimeoutMillis,
     long seed,
-    int ioThreads) {
+    int ioThreads,
+    boolean merging) {
 
   /** The default maximum frame size: 16 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 << 20;
@@ -66,6 +70,34 @@ public record NodeConfig(
     if (defaultTimeoutMillis <= 0 || ioThreads <= 0) {
       throw new IllegalArgumentException("timeout and io threads must be positive");
     }
+  }
+
+  /** A config with dynamic merging on (the constructor before {@code merging} existed). */
+  public NodeConfig(
+      int nodeId,
+      String zone,
+      String host,
+      int peerPort,
+      int clientPort,
+      Map<Integer, InetSocketAddress> peers,
+      PaxosConfig paxos,
+      int maxFrameBytes,
+      int defaultTimeoutMillis,
+      long seed,
+      int ioThreads) {
+    this(
+        nodeId,
+        zone,
+        host,
+        peerPort,
+        clientPort,
+        peers,
+        paxos,
+        maxFrameBytes,
+        defaultTimeoutMillis,
+        seed,
+        ioThreads,
+        true);
   }
 
   /**
@@ -105,6 +137,24 @@ public record NodeConfig(
         maxFrameBytes,
         defaultTimeoutMillis,
         seed,
-        ioThreads);
+        ioThreads,
+        merging);
+  }
+
+  /** The same config with dynamic merging switched on or off. */
+  public NodeConfig withMerging(boolean on) {
+    return new NodeConfig(
+        nodeId,
+        zone,
+        host,
+        peerPort,
+        clientPort,
+        peers,
+        paxos,
+        maxFrameBytes,
+        defaultTimeoutMillis,
+        seed,
+        ioThreads,
+        on);
   }
 }

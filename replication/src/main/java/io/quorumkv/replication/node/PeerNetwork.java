@@ -20,6 +20,7 @@ import io.quorumkv.replication.transport.NodeMessage;
 import io.quorumkv.replication.transport.PaxosFrame;
 import io.quorumkv.replication.transport.PeerSender;
 import io.quorumkv.replication.transport.ProtocolErrorHandler;
+import io.quorumkv.replication.transport.TransportStats;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -65,6 +66,7 @@ final class PeerNetwork implements AutoCloseable {
   private final Map<Integer, Integer> failedDials = new ConcurrentHashMap<>();
   private final Random jitter;
   private final AtomicLong dropped = new AtomicLong();
+  private final TransportStats stats = new TransportStats();
   private volatile boolean closed;
   private Channel server;
 
@@ -122,9 +124,11 @@ final class PeerNetwork implements AutoCloseable {
       @Override
       protected void initChannel(SocketChannel ch) {
         ch.pipeline()
-            .addLast(new FrameEncoder())
-            .addLast(new MergingWriteHandler(config.nodeId(), MAX_MESSAGES_PER_FRAME))
-            .addLast(new FrameDecoder(config.maxFrameBytes()))
+            .addLast(new FrameEncoder(stats))
+            .addLast(
+                new MergingWriteHandler(
+                    config.nodeId(), config.merging() ? MAX_MESSAGES_PER_FRAME : 1))
+            .addLast(new FrameDecoder(config.maxFrameBytes(), stats))
             .addLast(new PeerHandler(dialedPeer))
             .addLast(new ProtocolErrorHandler());
       }
@@ -183,7 +187,7 @@ final class PeerNetwork implements AutoCloseable {
   }
 
   private void register(int peer, Channel ch) {
-    PeerSender s = new PeerSender(ch, MAX_QUEUED_PER_PEER);
+    PeerSender s = new PeerSender(ch, MAX_QUEUED_PER_PEER, config.merging(), stats);
     PeerSender old = senders.put(peer, s);
     if (old != null && old.channel() != ch) {
       old.channel().close(); // the peer re-dialed (it restarted): the old connection is dead
@@ -206,6 +210,11 @@ final class PeerNetwork implements AutoCloseable {
     if (s == null || !s.send(m)) {
       dropped.incrementAndGet();
     }
+  }
+
+  /** The peer traffic counters. */
+  TransportStats stats() {
+    return stats;
   }
 
   /** Whether a connection to {@code peer} is up. */

@@ -111,6 +111,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final AtomicLong nextKeyQuery;
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong writeBatches = new AtomicLong();
+  private final AtomicLong requests = new AtomicLong();
   private volatile boolean failed;
   private volatile boolean closed;
 
@@ -258,6 +259,7 @@ public final class ReplicaNode implements AutoCloseable {
       long timeoutMillis,
       Consumer<Outcome> callback) {
     boolean write = operation.isWrite();
+    requests.incrementAndGet();
     Runnable task =
         () -> {
           if (closed || failed) {
@@ -567,11 +569,17 @@ public final class ReplicaNode implements AutoCloseable {
 
   // ------------------------------------------------------------------ lifecycle
 
-  /** Counters: state records written, write batches, messages dropped. */
+  /**
+   * Counters: client requests, state records written, write batches, peer traffic (messages,
+   * frames, flushes and bytes; see {@link io.quorumkv.replication.transport.TransportStats}),
+   * messages dropped, and the engine's metrics. Thread-safe.
+   */
   public Map<String, Long> metrics() {
     Map<String, Long> m = new LinkedHashMap<>();
+    m.put("requests", requests.get());
     m.put("state.writes", writes.get());
     m.put("state.batches", writeBatches.get());
+    m.putAll(network.stats().snapshot());
     m.put("messages.dropped", network.dropped());
     m.putAll(engine.metrics());
     return m;

@@ -28,6 +28,8 @@ import java.nio.charset.StandardCharsets;
  * response (kind 2) = tag outcome:u8 fields
  *   1 read-ok value:bytes? version | 2 applied version valueKnown:u8 value:bytes?
  *   | 3 not-applied current:bytes? version | 4 unknown reason:utf8 | 5 failed reason:utf8
+ * stats request  (kind 3) = tag
+ * stats response (kind 4) = tag count (name:utf8 value:varint)*
  * </pre>
  *
  * Stateless.
@@ -38,6 +40,9 @@ public final class ClientCodec {
 
   private static final int REQUEST = 1;
   private static final int RESPONSE = 2;
+  private static final int STATS_REQUEST = 3;
+  private static final int STATS_RESPONSE = 4;
+  private static final int MAX_STATS = 4096;
 
   private ClientCodec() {}
 
@@ -87,6 +92,13 @@ public final class ClientCodec {
         w.writeByte(4).writeBytes(Bytes.utf8(u.reason()));
       } else if (o instanceof Outcome.Failed f) {
         w.writeByte(5).writeBytes(Bytes.utf8(f.reason()));
+      }
+    } else if (m instanceof ClientMessage.StatsRequest r) {
+      w.writeByte(STATS_REQUEST).writeVarLong(r.tag());
+    } else if (m instanceof ClientMessage.StatsResponse r) {
+      w.writeByte(STATS_RESPONSE).writeVarLong(r.tag()).writeVarLong(r.stats().size());
+      for (java.util.Map.Entry<String, Long> e : r.stats().entrySet()) {
+        w.writeBytes(Bytes.utf8(e.getKey())).writeVarLong(e.getValue());
       }
     }
     return w.toByteArray();
@@ -140,6 +152,16 @@ public final class ClientCodec {
               default -> throw new MalformedDataException("unknown outcome " + type);
             };
         m = new ClientMessage.Response(tag, o);
+      } else if (kind == STATS_REQUEST) {
+        m = new ClientMessage.StatsRequest(r.readVarLong());
+      } else if (kind == STATS_RESPONSE) {
+        long tag = r.readVarLong();
+        int n = r.readVarInt(Math.min(MAX_STATS, r.remaining()));
+        java.util.Map<String, Long> stats = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+          stats.put(string(r), r.readVarLong());
+        }
+        m = new ClientMessage.StatsResponse(tag, stats);
       } else {
         throw new MalformedDataException("unknown message kind " + kind);
       }

@@ -4,6 +4,7 @@ import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.Operation;
 import io.quorumkv.replication.paxos.Outcome;
 import io.quorumkv.replication.paxos.RequestId;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -59,6 +60,27 @@ public sealed interface ClientMessage {
     /** Validates. */
     public Response {
       Objects.requireNonNull(outcome, "outcome");
+    }
+  }
+
+  /**
+   * Asks the node for its counters (messages, frames and bytes sent to peers, storage writes, ...),
+   * answered by a {@link StatsResponse} with the same tag. For benchmarks and operators.
+   *
+   * @param tag the client's correlation id
+   */
+  record StatsRequest(long tag) implements ClientMessage {}
+
+  /**
+   * The node's counters at the time of the request {@code tag}.
+   *
+   * @param tag the request's tag
+   * @param stats counter name to value, in a stable order
+   */
+  record StatsResponse(long tag, Map<String, Long> stats) implements ClientMessage {
+    /** Copies the map, keeping its order. */
+    public StatsResponse {
+      stats = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(stats));
     }
   }
 }

@@ -19,9 +19,17 @@ import java.util.List;
 public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   private static final int MAX_MESSAGES = 1 << 20;
 
+  private final TransportStats stats;
+
   /** A decoder refusing frames longer than {@code maxFrameBytes}. */
   public FrameDecoder(int maxFrameBytes) {
+    this(maxFrameBytes, null);
+  }
+
+  /** As {@link #FrameDecoder(int)}, counting received frames and bytes in {@code stats}. */
+  public FrameDecoder(int maxFrameBytes, TransportStats stats) {
     super(maxFrameBytes, 0, 4, 0, 4);
+    this.stats = stats;
   }
 
   @Override
@@ -29,6 +37,10 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     ByteBuf frame = (ByteBuf) super.decode(ctx, in);
     if (frame == null) {
       return null;
+    }
+    if (stats != null) {
+      stats.framesReceived.increment();
+      stats.bytesReceived.add(4 + frame.readableBytes());
     }
     try {
       byte[] body = new byte[frame.readableBytes()];

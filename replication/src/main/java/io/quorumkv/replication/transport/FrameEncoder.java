@@ -6,12 +6,20 @@ import io.netty.handler.codec.MessageToByteEncoder;
 import io.quorumkv.replication.paxos.ByteWriter;
 import io.quorumkv.replication.paxos.PaxosMessage;
 
-/** Writes a {@link PaxosFrame} as one length-prefixed frame. Stateless; sharable. */
+/** Writes a {@link PaxosFrame} as one length-prefixed frame. Sharable (its counters are). */
 @io.netty.channel.ChannelHandler.Sharable
 public final class FrameEncoder extends MessageToByteEncoder<PaxosFrame> {
+  private final TransportStats stats;
+
   /** A new encoder. */
   public FrameEncoder() {
+    this(null);
+  }
+
+  /** A new encoder counting frames and bytes in {@code stats} (may be null). */
+  public FrameEncoder(TransportStats stats) {
     super(PaxosFrame.class);
+    this.stats = stats;
   }
 
   /** The frame body (everything after the length field). */
@@ -32,5 +40,10 @@ public final class FrameEncoder extends MessageToByteEncoder<PaxosFrame> {
     byte[] body = body(frame);
     out.writeInt(body.length);
     out.writeBytes(body);
+    if (stats != null) {
+      stats.framesSent.increment();
+      stats.messagesSent.add(frame.size());
+      stats.bytesSent.add(4 + body.length);
+    }
   }
 }

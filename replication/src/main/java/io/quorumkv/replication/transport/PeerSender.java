@@ -25,11 +25,24 @@ public final class PeerSender {
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
+  private final boolean merging;
+  private final TransportStats stats;
 
   /** Sends over {@code channel} (whose pipeline has a {@link MergingWriteHandler}). */
   public PeerSender(Channel channel, int maxQueued) {
+    this(channel, maxQueued, true, null);
+  }
+
+  /**
+   * Sends over {@code channel}. With {@code merging} off every message is flushed on its own (one
+   * frame and one flush per message, for comparison; the channel's {@link MergingWriteHandler} must
+   * then allow one message per frame). Flushes are counted in {@code stats} (may be null).
+   */
+  public PeerSender(Channel channel, int maxQueued, boolean merging, TransportStats stats) {
     this.channel = channel;
     this.maxQueued = maxQueued;
+    this.merging = merging;
+    this.stats = stats;
   }
 
   /** Queues {@code m} for the next merged frame. Returns false if it was dropped. */
@@ -68,9 +81,20 @@ public final class PeerSender {
       queued.decrementAndGet();
       channel.write(m, channel.voidPromise());
       wrote = true;
+      if (!merging) {
+        flush();
+        wrote = false;
+      }
     }
     if (wrote) {
-      channel.flush();
+      flush();
+    }
+  }
+
+  private void flush() {
+    channel.flush();
+    if (stats != null) {
+      stats.flushes.increment();
     }
   }
 

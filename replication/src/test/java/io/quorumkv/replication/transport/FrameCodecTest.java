@@ -221,7 +221,10 @@ class FrameCodecTest {
           new ClientMessage.Response(3, new CasResult.Applied(5, null, false)),
           new ClientMessage.Response(4, new CasResult.NotApplied(null, 2)),
           new ClientMessage.Response(5, new CasResult.Unknown("timed out \u00e9")),
-          new ClientMessage.Response(6, new Outcome.Failed("nope")));
+          new ClientMessage.Response(6, new Outcome.Failed("nope")),
+          new ClientMessage.StatsRequest(7),
+          new ClientMessage.StatsResponse(
+              7, new java.util.LinkedHashMap<>(java.util.Map.of("peer.frames.sent", 12L))));
 
   @Test
   void clientMessagesRoundTrip() {

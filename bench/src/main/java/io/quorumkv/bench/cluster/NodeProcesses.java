@@ -1,0 +1,212 @@
+package io.quorumkv.bench.cluster;
+
+import io.quorumkv.replication.client.QuorumClient;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Three node JVMs ({@code io.quorumkv.server.QuorumKvServer} with generated configs) on 127.0.0.2,
+ * .3 and .4, each with its own data directory and log file under {@code dir}. Ports are free ports
+ * found at start (other tests may use the example ports). Not thread-safe.
+ */
+final class NodeProcesses implements AutoCloseable {
+  static final int NODES = 3;
+  private static final long CLK_TCK = 100; // USER_HZ on Linux (getconf CLK_TCK)
+
+  private final Path dir;
+  private final List<Process> processes = new ArrayList<>();
+  private final List<InetSocketAddress> clientAddresses = new ArrayList<>();
+
+  private NodeProcesses(Path dir) {
+    this.dir = dir;
+  }
+
+  /**
+   * Starts the nodes and waits until a write commits through each of them.
+   *
+   * @param engine bitcask, lsm or memory
+   * @param merging the nodes' {@code peer.merging}
+   * @param jvmOptions extra options for every node JVM (heap, GC, JFR, ...)
+   */
+  static NodeProcesses start(Path dir, String engine, boolean merging, List<String> jvmOptions)
+      throws IOException, InterruptedException {
+    deleteRecursively(dir);
+    Files.createDirectories(dir);
+    NodeProcesses n = new NodeProcesses(dir);
+    int[] peerPorts = new int[NODES + 1];
+    int[] clientPorts = new int[NODES + 1];
+    StringBuilder peers = new StringBuilder();
+    for (int i = 1; i <= NODES; i++) {
+      peerPorts[i] = freePort(host(i));
+      clientPorts[i] = freePort(host(i));
+      peers.append(i == 1 ? "" : ", ").append(i + "=" + host(i) + ":" + peerPorts[i]);
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    try {
+      for (int i = 1; i <= NODES; i++) {
+        Path conf = dir.resolve("node" + i + ".properties");
+        Files.writeString(
+            conf,
+            String.join(
+                "\n",
+                "node.id = " + i,
+                "node.zone = zone-" + i,
+                "listen.address = " + host(i),
+                "peer.port = " + peerPorts[i],
+                "client.port = " + clientPorts[i],
+                "peers = " + peers,
+                "data.dir = " + dir.resolve("node" + i).toAbsolutePath(),
+                "engine.kind = " + engine,
+                "peer.merging = " + merging,
+                "request.timeout.ms = 5000",
+                ""),
+            StandardCharsets.UTF_8);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java);
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("io.quorumkv.server.QuorumKvServer");
+        cmd.add(conf.toString());
+        Path log = dir.resolve("node" + i + ".log");
+        n.processes.add(
+            new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+        n.clientAddresses.add(new InetSocketAddress(host(i), clientPorts[i]));
+      }
+      n.awaitReady();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      n.close();
+      throw e;
+    }
+    return n;
+  }
+
+  static String host(int node) {
+    return "127.0.0." + (node + 1);
+  }
+
+  private static int freePort(String host) throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A client of all three nodes. */
+  QuorumClient client(Duration timeout) {
+    QuorumClient.Builder b = QuorumClient.builder().timeout(timeout).attempts(3);
+    for (int i = 1; i <= NODES; i++) {
+      b.node(i, clientAddresses.get(i - 1));
+    }
+    return b.build();
+  }
+
+  private void awaitReady() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    try (QuorumClient c =
+        QuorumClient.builder()
+            .timeout(Duration.ofSeconds(1))
+            .attempts(1)
+            .node(1, clientAddresses.get(0))
+            .node(2, clientAddresses.get(1))
+            .node(3, clientAddresses.get(2))
+            .build()) {
+      for (int i = 1; i <= NODES; i++) {
+        while (true) {
+          for (Process p : processes) {
+            if (!p.isAlive()) {
+              throw new IllegalStateException(
+                  "a node exited during start (exit " + p.exitValue() + "); see " + dir + "/*.log");
+            }
+          }
+          try {
+            c.stats(i).get(2, TimeUnit.SECONDS);
+            break;
+          } catch (java.util.concurrent.ExecutionException
+              | java.util.concurrent.TimeoutException e) {
+            if (System.nanoTime() > deadline) {
+              throw new IllegalStateException("node " + i + " did not come up; see " + dir, e);
+            }
+            Thread.sleep(100);
+          }
+        }
+      }
+    }
+  }
+
+  /** The node JVMs' process ids, node 1 first. */
+  List<Long> pids() {
+    return processes.stream().map(Process::pid).toList();
+  }
+
+  /** Each node's counters, node 1 first. */
+  List<Map<String, Long>> stats(QuorumClient client) throws Exception {
+    List<Map<String, Long>> all = new ArrayList<>();
+    for (int i = 1; i <= NODES; i++) {
+      all.add(client.stats(i).get(10, TimeUnit.SECONDS));
+    }
+    return all;
+  }
+
+  /** User + system CPU seconds used so far by all node JVMs. */
+  double cpuSeconds() throws IOException {
+    double s = 0;
+    for (long pid : pids()) {
+      s += cpuSeconds(pid);
+    }
+    return s;
+  }
+
+  /** User + system CPU seconds of process {@code pid}, from {@code /proc/PID/stat}. */
+  static double cpuSeconds(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    // Fields after the command name (which may contain spaces) start at field 3 (state).
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long utime = Long.parseLong(f[11]);
+    long stime = Long.parseLong(f[12]);
+    return (utime + stime) / (double) CLK_TCK;
+  }
+
+  /** Stops the nodes (SIGTERM, then SIGKILL after 10 s) and deletes their data. */
+  @Override
+  public void close() throws IOException {
+    for (Process p : processes) {
+      p.destroy();
+    }
+    try {
+      for (Process p : processes) {
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      processes.forEach(Process::destroyForcibly);
+    }
+    for (int i = 1; i <= NODES; i++) {
+      deleteRecursively(dir.resolve("node" + i));
+    }
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
