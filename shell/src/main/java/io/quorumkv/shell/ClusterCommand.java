@@ -9,11 +9,11 @@ import sqlline.DispatchCallback;
 import sqlline.SqlLine;
 
 /**
- * A cluster command of the shell ({@code !nodes}, {@code !replicas TABLE KEY...}, {@code !stop
- * NODE}, {@code !start NODE}), run on the connected node as the system procedure {@code CALL
- * QUORUMKV_...('arg', ...)} so that its answer is printed as any result. While the node runtime
- * does not serve these procedures, the node answers with SQLState 0A000 "not available yet", and
- * the shell shows that.
+ * A cluster command of the shell ({@code !nodes}, {@code !replicas TABLE KEY...} or {@code
+ * !replicas RAWKEY}, {@code !stop NODE}, {@code !start NODE}), run on the connected node as the
+ * system procedure {@code CALL QUORUMKV_...('arg', ...)} so that its answer is printed as any
+ * result. Stop and start work against the local cluster ({@code bin/quorumkv local}) only; other
+ * nodes answer with SQLState 0A000 saying so, and the shell shows that.
  */
 final class ClusterCommand extends AbstractCommandHandler {
 
@@ -39,8 +39,9 @@ final class ClusterCommand extends AbstractCommandHandler {
             sqlLine,
             "replicas",
             "QUORUMKV_REPLICAS",
-            2,
-            "Show the replica group of a row: !replicas TABLE KEY_VALUE..."),
+            1,
+            "Show the replica group of a row and its versions: !replicas TABLE KEY_VALUE... or"
+                + " !replicas RAW_KEY (text, or x:HEX)"),
         new ClusterCommand(
             sqlLine,
             "stop",
@@ -74,7 +75,7 @@ final class ClusterCommand extends AbstractCommandHandler {
     StringBuilder sql = new StringBuilder("CALL ").append(procedure).append('(');
     for (int i = 0; i < args.size(); i++) {
       String a =
-          i == 0 && procedure.equals("QUORUMKV_REPLICAS")
+          i == 0 && args.size() > 1 && procedure.equals("QUORUMKV_REPLICAS")
               ? args.get(i).toUpperCase(Locale.ROOT)
               : args.get(i);
       sql.append(i == 0 ? "" : ", ").append('\'').append(a.replace("'", "''")).append('\'');

@@ -110,9 +110,9 @@ class QuorumShellTest {
   }
 
   @Test
-  void clusterCommandsSayTheyAreNotAvailableYet() throws IOException {
+  void clusterCommandsSayWhenTheEndpointHasNoNode() throws IOException {
     Run run = shell("!nodes\n!replicas accounts 1\n!stop 2\n!replicas\n", url(), "--color=false");
-    assertThat(run.err()).contains("0A000").contains("not available yet");
+    assertThat(run.err()).contains("0A000").contains("not available");
     assertThat(run.err()).contains("Usage: Show the replica group");
   }
 

@@ -56,12 +56,19 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
   private static final Logger LOG = LoggerFactory.getLogger(QuorumMeta.class);
 
   private final SqlEngine engine;
+  private final ClusterView cluster;
   private final ConcurrentMap<String, Conn> connections = new ConcurrentHashMap<>();
 
-  /** A Meta serving {@code engine}. */
+  /** A Meta serving {@code engine}, without cluster procedures ({@link ClusterView#NONE}). */
   public QuorumMeta(SqlEngine engine) {
+    this(engine, ClusterView.NONE);
+  }
+
+  /** A Meta serving {@code engine}, answering the cluster procedures from {@code cluster}. */
+  public QuorumMeta(SqlEngine engine, ClusterView cluster) {
     super(null);
     this.engine = Objects.requireNonNull(engine, "engine");
+    this.cluster = Objects.requireNonNull(cluster, "cluster");
   }
 
   /** Open connections, for tests and monitoring. */
@@ -340,7 +347,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       Conn c, Stmt s, List<Object> params, long maxRowCount, int maxRowsInFirstFrame) {
     s.rows = null;
     if (s.call != null) {
-      List<Object[]> rows = SystemProcedures.run(s.call, engine.catalog());
+      List<Object[]> rows = SystemProcedures.run(s.call, engine.catalog(), cluster);
       return new ExecuteResult(
           List.of(rowsResult(c, s, s.signature, rows, maxRowCount, maxRowsInFirstFrame)));
     }
@@ -574,7 +581,8 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
         SystemProcedures.run(
             new SystemProcedures.Call(
                 SystemProcedures.PRIMARY_KEYS, List.of(table == null ? "%" : table)),
-            engine.catalog()));
+            engine.catalog(),
+            cluster));
   }
 
   @Override

@@ -49,9 +49,10 @@ public final class SqlServer implements AutoCloseable {
   private final QuorumMeta meta;
   private final Channel channel;
 
-  private SqlServer(InetSocketAddress address, SqlEngine engine, int workerThreads)
+  private SqlServer(
+      InetSocketAddress address, SqlEngine engine, ClusterView cluster, int workerThreads)
       throws BindException {
-    this.meta = new QuorumMeta(engine);
+    this.meta = new QuorumMeta(engine, cluster);
     LocalService service = new LocalService(meta);
     ProtobufTranslationImpl translation = new ProtobufTranslationImpl();
     this.io = new MultiThreadIoEventLoopGroup(1, named("sql-io"), NioIoHandler.newFactory());
@@ -104,7 +105,18 @@ public final class SqlServer implements AutoCloseable {
    * @throws BindException naming the address when it cannot be bound (e.g. the port is in use)
    */
   public static SqlServer start(InetSocketAddress address, SqlEngine engine) throws BindException {
-    return new SqlServer(address, engine, DEFAULT_WORKERS);
+    return start(address, engine, ClusterView.NONE);
+  }
+
+  /**
+   * Listens on {@code address} (port 0: any free port) for JDBC clients of {@code engine}, serving
+   * the cluster procedures from {@code cluster}.
+   *
+   * @throws BindException naming the address when it cannot be bound (e.g. the port is in use)
+   */
+  public static SqlServer start(InetSocketAddress address, SqlEngine engine, ClusterView cluster)
+      throws BindException {
+    return new SqlServer(address, engine, cluster, DEFAULT_WORKERS);
   }
 
   /** Listens on {@code port} of the loopback interface. */

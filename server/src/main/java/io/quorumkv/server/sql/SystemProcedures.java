@@ -2,15 +2,21 @@ package io.quorumkv.server.sql;
 
 import io.quorumkv.executor.catalog.StoreCatalog;
 import io.quorumkv.planner.QueryException;
+import io.quorumkv.planner.schema.ColumnType;
 import io.quorumkv.planner.schema.TableDef;
+import io.quorumkv.planner.schema.ValueException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.calcite.avatica.ColumnMetaData;
+import org.apache.calcite.avatica.MetaImpl;
 
 /**
  * Procedures the SQL endpoint answers itself, called as {@code CALL NAME('arg', ...)} (the dialect
@@ -20,18 +26,52 @@ import org.apache.calcite.avatica.ColumnMetaData;
  *   <li>{@code QUORUMKV_PRIMARY_KEYS('table pattern')}: the primary key columns in the shape of
  *       {@link java.sql.DatabaseMetaData#getPrimaryKeys}, which Avatica's protocol has no request
  *       for; the driver's metadata calls it.
- *   <li>{@code QUORUMKV_NODES()}, {@code QUORUMKV_REPLICAS('key')}, {@code
- *       QUORUMKV_STOP_NODE('id')}, {@code QUORUMKV_START_NODE('id')}: cluster commands of the
- *       shell. They need the node runtime, which does not serve them yet, so they fail with
- *       SQLState 0A000 saying so.
+ *   <li>{@code QUORUMKV_NODES()}: every node as seen from the serving node (id, zone, peer address,
+ *       up/down, SQL address and state writes where known).
+ *   <li>{@code QUORUMKV_REPLICAS('TABLE', 'key value', ...)}: the replica group of the row with
+ *       that primary key (values as text, converted to the key columns' types), with each replica's
+ *       locally learned version of the key where it can be read, the key's chosen version (a
+ *       linearizable read) and the lag; {@code QUORUMKV_REPLICAS('raw key')} does the same for a
+ *       store key given as UTF-8 text, or as hex with an {@code x:} prefix.
+ *   <li>{@code QUORUMKV_STOP_NODE('id')}, {@code QUORUMKV_START_NODE('id')}: stop or start a node
+ *       of the local cluster ({@code bin/quorumkv local}); elsewhere 0A000.
  * </ul>
+ *
+ * <p>The cluster facts and actions come from a {@link ClusterView}.
  */
 final class SystemProcedures {
 
   static final String PRIMARY_KEYS = "QUORUMKV_PRIMARY_KEYS";
 
-  static final List<String> CLUSTER =
-      List.of("QUORUMKV_NODES", "QUORUMKV_REPLICAS", "QUORUMKV_STOP_NODE", "QUORUMKV_START_NODE");
+  static final String NODES = "QUORUMKV_NODES";
+  static final String REPLICAS = "QUORUMKV_REPLICAS";
+  static final String STOP_NODE = "QUORUMKV_STOP_NODE";
+  static final String START_NODE = "QUORUMKV_START_NODE";
+
+  static final List<String> CLUSTER = List.of(NODES, REPLICAS, STOP_NODE, START_NODE);
+
+  static final List<ColumnMetaData> NODE_COLUMNS =
+      List.of(
+          MetaImpl.columnMetaData("NODE_ID", 0, int.class, false),
+          MetaImpl.columnMetaData("ZONE", 1, String.class, true),
+          MetaImpl.columnMetaData("ADDRESS", 2, String.class, false),
+          MetaImpl.columnMetaData("STATUS", 3, String.class, false),
+          MetaImpl.columnMetaData("SQL_ADDRESS", 4, String.class, true),
+          MetaImpl.columnMetaData("STATE_WRITES", 5, Long.class, true),
+          MetaImpl.columnMetaData("SEEN_FROM", 6, int.class, false));
+
+  static final List<ColumnMetaData> REPLICA_COLUMNS =
+      List.of(
+          MetaImpl.columnMetaData("KEY", 0, String.class, false),
+          MetaImpl.columnMetaData("NODE_ID", 1, int.class, false),
+          MetaImpl.columnMetaData("ZONE", 2, String.class, true),
+          MetaImpl.columnMetaData("STATUS", 3, String.class, false),
+          MetaImpl.columnMetaData("LOCAL_VERSION", 4, Long.class, true),
+          MetaImpl.columnMetaData("CHOSEN_VERSION", 5, Long.class, true),
+          MetaImpl.columnMetaData("LAG", 6, Long.class, true));
+
+  static final List<ColumnMetaData> RESULT_COLUMNS =
+      List.of(MetaImpl.columnMetaData("RESULT", 0, String.class, false));
 
   private static final Pattern CALL =
       Pattern.compile("(?is)^\\s*CALL\\s+([A-Za-z_][A-Za-z0-9_]*)\\s*\\((.*)\\)\\s*;?\\s*$");
@@ -90,18 +130,20 @@ final class SystemProcedures {
 
   /** The result columns of the call. */
   static List<ColumnMetaData> columns(Call call) {
-    if (call.name().equals(PRIMARY_KEYS)) {
-      return Metadata.PRIMARY_KEY_COLUMNS;
-    }
-    return List.of();
+    return switch (call.name()) {
+      case PRIMARY_KEYS -> Metadata.PRIMARY_KEY_COLUMNS;
+      case NODES -> NODE_COLUMNS;
+      case REPLICAS -> REPLICA_COLUMNS;
+      default -> RESULT_COLUMNS;
+    };
   }
 
   /**
    * Runs the call.
    *
-   * @throws QueryException (0A000) for the cluster commands, not served yet
+   * @throws QueryException with a SQLState for bad arguments or a cluster command that cannot run
    */
-  static List<Object[]> run(Call call, StoreCatalog catalog) {
+  static List<Object[]> run(Call call, StoreCatalog catalog, ClusterView cluster) {
     if (call.name().equals(PRIMARY_KEYS)) {
       if (call.args().size() != 1) {
         throw new QueryException(
@@ -128,10 +170,131 @@ final class SystemProcedures {
           Comparator.comparing((Object[] r) -> (String) r[2]).thenComparing(r -> (String) r[3]));
       return rows;
     }
-    throw new QueryException(
-        QueryException.FEATURE_NOT_SUPPORTED,
-        call.name()
-            + " is not available yet: cluster commands need the node runtime, which does not"
-            + " serve them yet");
+    return switch (call.name()) {
+      case NODES -> nodes(call, cluster);
+      case REPLICAS -> replicas(call, catalog, cluster);
+      case STOP_NODE -> List.<Object[]>of(new Object[] {cluster.stopNode(nodeId(call))});
+      default -> List.<Object[]>of(new Object[] {cluster.startNode(nodeId(call))});
+    };
+  }
+
+  private static List<Object[]> nodes(Call call, ClusterView cluster) {
+    if (!call.args().isEmpty()) {
+      throw new QueryException(QueryException.WRONG_PARAMETER_COUNT, NODES + " takes no arguments");
+    }
+    int self = cluster.nodeId();
+    List<Object[]> rows = new ArrayList<>();
+    for (ClusterView.NodeStatus n : cluster.nodes()) {
+      rows.add(
+          new Object[] {
+            n.id(), n.zone(), n.address(), n.status(), n.sqlAddress(), n.stateWrites(), self
+          });
+    }
+    return rows;
+  }
+
+  private static int nodeId(Call call) {
+    if (call.args().size() != 1) {
+      throw new QueryException(
+          QueryException.WRONG_PARAMETER_COUNT, call.name() + " takes one node id");
+    }
+    try {
+      return Integer.parseInt(call.args().get(0).trim());
+    } catch (NumberFormatException e) {
+      throw new QueryException(
+          INVALID_PARAMETER, "node id must be a number, got '" + call.args().get(0) + "'");
+    }
+  }
+
+  /** SQLState: invalid parameter value. */
+  static final String INVALID_PARAMETER = "22023";
+
+  private static List<Object[]> replicas(Call call, StoreCatalog catalog, ClusterView cluster) {
+    List<String> args = call.args();
+    if (args.isEmpty()) {
+      throw new QueryException(
+          QueryException.WRONG_PARAMETER_COUNT,
+          REPLICAS + " takes a table and its primary key values, or one raw key");
+    }
+    byte[] key;
+    String shown;
+    if (args.size() == 1) {
+      String raw = args.get(0);
+      if (raw.regionMatches(true, 0, "x:", 0, 2)) {
+        try {
+          key = HexFormat.of().parseHex(raw.substring(2));
+        } catch (IllegalArgumentException e) {
+          throw new QueryException(INVALID_PARAMETER, "not a hex key: '" + raw + "'");
+        }
+      } else {
+        key = raw.getBytes(StandardCharsets.UTF_8);
+      }
+      shown = "x:" + HexFormat.of().formatHex(key);
+    } else {
+      String name = args.get(0).toUpperCase(Locale.ROOT);
+      TableDef table =
+          catalog
+              .table(name)
+              .orElseThrow(
+                  () ->
+                      new QueryException(
+                          QueryException.UNDEFINED_TABLE, "table " + name + " does not exist"));
+      List<ColumnType> types = table.keyTypes();
+      if (table.hasHiddenKey() || types.size() != args.size() - 1) {
+        throw new QueryException(
+            QueryException.WRONG_PARAMETER_COUNT,
+            "table "
+                + name
+                + (table.hasHiddenKey()
+                    ? " has no declared primary key: give a raw key"
+                    : " has a primary key of "
+                        + types.size()
+                        + " column(s), got "
+                        + (args.size() - 1)
+                        + " value(s)"));
+      }
+      List<Object> values = new ArrayList<>();
+      for (int i = 0; i < types.size(); i++) {
+        values.add(keyValue(types.get(i), args.get(i + 1)));
+      }
+      key = StoreCatalog.rowKey(table, values);
+      shown = name + "(" + String.join(", ", args.subList(1, args.size())) + ")";
+    }
+    ClusterView.Replicas r = cluster.replicas(key);
+    List<Object[]> rows = new ArrayList<>();
+    for (ClusterView.ReplicaStatus s : r.replicas()) {
+      Long lag =
+          r.chosenVersion() == null || s.localVersion() == null
+              ? null
+              : Math.max(0, r.chosenVersion() - s.localVersion());
+      rows.add(
+          new Object[] {
+            shown, s.id(), s.zone(), s.status(), s.localVersion(), r.chosenVersion(), lag
+          });
+    }
+    return rows;
+  }
+
+  /** A key value given as text, converted to the key column's type. */
+  private static Object keyValue(ColumnType type, String text) {
+    try {
+      Object v =
+          switch (type.kind()) {
+            case INTEGER, BIGINT -> Long.parseLong(text.trim());
+            case DOUBLE -> Double.parseDouble(text.trim());
+            case DECIMAL -> new BigDecimal(text.trim());
+            case BOOLEAN -> Boolean.parseBoolean(text.trim());
+            case VARCHAR -> text;
+            default ->
+                throw new QueryException(
+                    QueryException.FEATURE_NOT_SUPPORTED,
+                    "key columns of type " + type + " cannot be given as text: give a raw key");
+          };
+      return type.coerce(v);
+    } catch (NumberFormatException | ValueException e) {
+      throw new QueryException(
+          INVALID_PARAMETER,
+          "'" + text + "' is not a value of type " + type + ": " + e.getMessage());
+    }
   }
 }
