@@ -16,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,22 +37,25 @@ import org.slf4j.LoggerFactory;
  * clients ({@link RegisterWorkload}) before, during and after a fault on one node, and the whole
  * history checked by the same {@link LinearizabilityChecker} as the simulator.
  *
- * <p>Each scenario runs three phases of {@code cluster.phase.ms} (default 2500 ms): all nodes up;
- * the fault on one node (chosen by the seed); after recovery. Every phase lasts until it has seen
- * at least a few applied writes (so "writes continue with two nodes alive" is checked, without any
- * throughput assertion). Then the workload stops and every key is read through every node until all
- * agree (the restarted, resumed or healed node serves the latest values; these reads are part of
- * the checked history). Finally the nodes are stopped and each node's own stored state is read
- * back: every replica holds the final version and value of every key, so the faulty node has caught
- * up on disk, not only answered through its peers.
+ * <p>Each scenario starts the cluster and runs the workload with all nodes up, then {@code
+ * cluster.cycles} (default 2) times: a fault on one node (chosen by the seed; a read through that
+ * node must then fail, so the fault is known to have taken effect), and its recovery (the cluster
+ * waits until every node serves). Each phase lasts {@code cluster.phase.ms} (default 2500 ms) and
+ * until it has seen at least a few applied writes, so "writes continue with two nodes alive" is
+ * checked without any throughput assertion. Then the workload stops and every key is read through
+ * every node until all agree (the restarted, resumed or healed node serves the latest values; these
+ * reads are part of the checked history). Finally the nodes are stopped and each node's own stored
+ * state is read back: every replica holds the final version and value of every key, so the faulty
+ * node has caught up on disk, not only answered through its peers.
  *
  * <p>Faults: SIGKILL and restart on the same data directory (bitcask and lsm); SIGSTOP and SIGCONT
  * (bitcask); an iptables partition of one node from the other two, healed afterwards (bitcask;
  * skipped with a message where iptables is missing or not permitted; bin/test installs it).
  *
- * <p>Settings: {@code -Dcluster.seed=N} replays a run's choices (victim, operation mix, values;
- * thread and network timing are not replayable); {@code -Dcluster.phase.ms=N}. A failed run keeps
- * its node logs and data under {@code tests/target/cluster-it/} and names the directory.
+ * <p>Settings: {@code -Dcluster.seed=N} replays a run's choices (victims, operation mix, values;
+ * thread and network timing are not replayable); {@code -Dcluster.phase.ms=N}, {@code
+ * -Dcluster.cycles=N}. A failed run keeps its node logs and data under {@code
+ * tests/target/cluster-it/} and names the directory.
  */
 class ClusterFaultIT {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterFaultIT.class);
@@ -65,7 +70,11 @@ class ClusterFaultIT {
   /** The longest a phase may wait for its writes on a very busy machine. */
   private static final Duration PHASE_DEADLINE = Duration.ofSeconds(90);
 
-  private static final int PROCESSES = 6;
+  /** Client processes: a third use the whole cluster, the others are pinned to one node each. */
+  private static final int PROCESSES = 9;
+
+  /** Fault-and-recover cycles per scenario, each on a victim chosen by the seed. */
+  private static final int CYCLES = Integer.getInteger("cluster.cycles", 2);
 
   /** The clients' per-attempt deadline and the nodes' default request timeout. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(1);
@@ -150,29 +159,31 @@ class ClusterFaultIT {
 
   private static void run(String scenario, String engine, Fault fault) throws Exception {
     long seed = SEED ^ ((long) (scenario + "/" + engine).hashCode() << 17);
-    int victim = 1 + new SplittableRandom(seed).nextInt(ProcessCluster.SIZE);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int[] victims = new int[CYCLES];
+    for (int c = 0; c < CYCLES; c++) {
+      victims[c] = 1 + rnd.nextInt(ProcessCluster.SIZE);
+    }
     Path dir = Path.of("target", "cluster-it", scenario + "-" + engine + "-" + SEED);
     dir = dir.toAbsolutePath();
     deleteTree(dir);
     Files.createDirectories(dir);
     long start = System.nanoTime();
     try {
-      Summary s = runIn(dir, engine, seed, victim, fault);
+      Summary s = runIn(dir, engine, seed, victims, fault);
       LOG.info(
-          "{} ({}), victim node {}: {} operations in the history ({} checked: {} ok, {} failed,"
-              + " {} unknown), applied writes {} before / {} during / {} after the fault, {} ms,"
+          "{} ({}), victims {}: {} operations checked (workload: {} ok, {} failed, {} unknown;"
+              + " plus final reads), applied writes per phase {}; check {} ms, scenario {} ms,"
               + " seed {}",
           scenario,
           engine,
-          victim,
-          s.historySize,
+          Arrays.toString(victims),
           s.checked,
           s.ok,
           s.failed,
           s.unknown,
-          s.writesBefore,
-          s.writesDuring,
-          s.writesAfter,
+          s.writesPerPhase,
+          s.checkMillis,
           (System.nanoTime() - start) / 1_000_000,
           SEED);
       deleteTree(dir);
@@ -181,8 +192,8 @@ class ClusterFaultIT {
           scenario
               + " scenario ("
               + engine
-              + ", victim node "
-              + victim
+              + ", victims "
+              + Arrays.toString(victims)
               + ") failed with seed "
               + SEED
               + "; node logs and data are kept in "
@@ -195,35 +206,43 @@ class ClusterFaultIT {
   }
 
   private record Summary(
-      int historySize,
       int checked,
+      long checkMillis,
       long ok,
       long failed,
       long unknown,
-      long writesBefore,
-      long writesDuring,
-      long writesAfter) {}
+      Map<String, Long> writesPerPhase) {}
 
-  private static Summary runIn(Path dir, String engine, long seed, int victim, Fault fault)
+  private static Summary runIn(Path dir, String engine, long seed, int[] victims, Fault fault)
       throws IOException, InterruptedException {
     ProcessCluster cluster =
         new ProcessCluster(dir, engine, seed, (int) REQUEST_TIMEOUT.toMillis());
     RegisterWorkload workload = new RegisterWorkload(cluster, seed, PROCESSES, REQUEST_TIMEOUT);
-    long before;
-    long during;
-    long after;
+    Map<String, Long> writesPerPhase = new LinkedHashMap<>();
     Map<Bytes, Outcome.ReadOk> last;
     try {
       cluster.startAll();
       workload.start();
-      before = phase(workload, "all nodes up");
-      fault.inject(cluster, victim);
-      during = phase(workload, "node " + victim + " faulty");
-      fault.recover(cluster, victim);
-      for (int i = 1; i <= ProcessCluster.SIZE; i++) {
-        cluster.awaitServing(i);
+      phase(workload, "all up", System.nanoTime(), workload.appliedWrites(), writesPerPhase);
+      for (int c = 0; c < victims.length; c++) {
+        int victim = victims[c];
+        fault.inject(cluster, victim);
+        long faultStart = System.nanoTime();
+        long writesAtFault = workload.appliedWrites();
+        cluster.assertNotServing(victim);
+        String name = (c + 1) + ": node " + victim;
+        phase(workload, name + " faulty", faultStart, writesAtFault, writesPerPhase);
+        fault.recover(cluster, victim);
+        for (int i = 1; i <= ProcessCluster.SIZE; i++) {
+          cluster.awaitServing(i);
+        }
+        phase(
+            workload,
+            name + " recovered",
+            System.nanoTime(),
+            workload.appliedWrites(),
+            writesPerPhase);
       }
-      after = phase(workload, "node " + victim + " recovered");
       workload.stop();
       workload.rethrowProcessError();
       last = workload.readEverywhere(Duration.ofSeconds(60));
@@ -236,37 +255,39 @@ class ClusterFaultIT {
     }
 
     List<HistoryOp> history = workload.history();
+    long checkStart = System.nanoTime();
     LinearizabilityChecker.Result result = new LinearizabilityChecker().check(history);
+    long checkMillis = (System.nanoTime() - checkStart) / 1_000_000;
     assertThat(result.inconclusive())
         .as("checker search budget exhausted on key %s", result.badKey())
         .isFalse();
     assertThat(result.linearizable()).as(result.explanation()).isTrue();
     checkStoredState(cluster, engine, last);
     return new Summary(
-        history.size(),
         result.opsChecked(),
+        checkMillis,
         workload.okCount(),
         workload.failCount(),
         workload.unknownCount(),
-        before,
-        during,
-        after);
+        writesPerPhase);
   }
 
   /**
-   * Lets the workload run for {@link #PHASE} and until it has applied {@link #MIN_WRITES_PER_PHASE}
-   * writes in this phase; returns the writes applied in it.
+   * Lets the workload run until {@link #PHASE} after {@code start} and until it has applied {@link
+   * #MIN_WRITES_PER_PHASE} writes since (when {@code writes0} had been applied); puts the writes
+   * applied in the phase into {@code report}.
    */
-  private static long phase(RegisterWorkload workload, String name) throws InterruptedException {
-    long start = System.nanoTime();
-    long writes0 = workload.appliedWrites();
+  private static void phase(
+      RegisterWorkload workload, String name, long start, long writes0, Map<String, Long> report)
+      throws InterruptedException {
     while (true) {
       workload.rethrowProcessError();
       long elapsed = System.nanoTime() - start;
       long writes = workload.appliedWrites() - writes0;
       if (elapsed >= PHASE.toNanos() && writes >= MIN_WRITES_PER_PHASE) {
         LOG.info("phase '{}': {} writes applied in {} ms", name, writes, elapsed / 1_000_000);
-        return writes;
+        report.put(name, writes);
+        return;
       }
       if (elapsed > PHASE_DEADLINE.toNanos()) {
         throw new AssertionError(

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import io.quorumkv.replication.client.QuorumClient;
 import io.quorumkv.replication.client.RequestFailedException;
 import io.quorumkv.replication.paxos.Bytes;
+import io.quorumkv.replication.paxos.Outcome;
 import io.quorumkv.server.QuorumKvServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * <em>serves</em>: a linearizable read coordinated by that node completes, which needs a quorum
  * connected to it.
  *
- * <p>Each incarnation gets its own {@code random.seed} (derived from the test seed), as a restarted
- * process would from a random default: the node's read-query ids must not repeat across
- * incarnations (PAXOS.md, "Read query ids").
+ * <p>Each incarnation gets its own {@code random.seed} (derived from the test seed): the node's
+ * read-query ids must not repeat across incarnations (PAXOS.md, "Read query ids"), but the server's
+ * default seed is a constant per node id, so a restarted node with the default config starts its
+ * query ids where its previous incarnation did.
  *
  * <p>Not thread-safe: one test thread drives it. {@link #close} resumes paused nodes, stops every
  * process (SIGTERM, then SIGKILL after a grace period) and is idempotent.
@@ -265,6 +267,28 @@ final class ProcessCluster implements AutoCloseable {
         }
         Thread.sleep(50); // poll interval
       }
+    }
+  }
+
+  /**
+   * Checks that node {@code i} cannot serve a linearizable read now (it is dead, stopped or cut off
+   * from every peer): proof that a fault took effect, so a passing run is not a vacuous one.
+   */
+  void assertNotServing(int i) throws InterruptedException {
+    try (QuorumClient probe = pinnedClient(i, Long.MAX_VALUE / 2 + 10 + i, Duration.ofSeconds(1))) {
+      Outcome.ReadOk r = probe.get(PROBE_KEY).get(60, TimeUnit.SECONDS);
+      throw new AssertionError(
+          "node "
+              + i
+              + " still serves a linearizable read ("
+              + r
+              + "): the fault did not take effect");
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof RequestFailedException)) {
+        throw new AssertionError("probe of node " + i + " failed unexpectedly", e.getCause());
+      }
+    } catch (TimeoutException e) {
+      throw new AssertionError("probe of node " + i + " never completed", e);
     }
   }
 

@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * delete / cas / update-if-version on a few keys and record every invocation and completion in a
  * {@link HistoryRecorder} for {@link io.quorumkv.replication.check.LinearizabilityChecker}.
  *
- * <p>Half of the processes use a client of the whole cluster (preferred node per key, failover);
- * the others are pinned to one node each (no failover), so every node coordinates writes and reads,
- * also while it is the one being killed, stopped or cut off.
+ * <p>Every third process uses a client of the whole cluster (preferred node per key, failover); the
+ * others are pinned to one node each, round-robin (no failover), so every node coordinates writes
+ * and reads, also while it is the one being killed, stopped or cut off.
  *
  * <p>Recording: a definite answer is {@code ok}; {@link RequestFailedException} is {@code fail}
  * (certainly no effect); {@link CasResult.Unknown} is {@code info}, after which the process takes a
@@ -86,11 +86,12 @@ final class RegisterWorkload {
 
   /** Starts the processes. */
   void start() {
+    int pinned = 0;
     for (int t = 0; t < threads; t++) {
       QuorumClient client =
-          t % 2 == 0
+          t % 3 == 0
               ? cluster.client(1 + t, timeout)
-              : cluster.pinnedClient(1 + (t / 2) % ProcessCluster.SIZE, 1 + t, timeout);
+              : cluster.pinnedClient(1 + pinned++ % ProcessCluster.SIZE, 1 + t, timeout);
       clients.add(client);
       int thread = t;
       Thread th =
