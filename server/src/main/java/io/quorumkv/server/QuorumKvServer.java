@@ -1,12 +1,17 @@
 package io.quorumkv.server;
 
+import io.quorumkv.executor.SqlEngine;
 import io.quorumkv.replication.node.NodeStartException;
 import io.quorumkv.replication.node.ReplicaNode;
+import io.quorumkv.replication.paxos.KeyStateCodec;
+import io.quorumkv.server.sql.SqlServer;
 import io.quorumkv.server.store.ReplicatedKeyValueStore;
 import io.quorumkv.storage.StorageEngine;
 import io.quorumkv.storage.StorageEngineProvider;
 import io.quorumkv.storage.StorageException;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,18 +22,28 @@ import org.slf4j.LoggerFactory;
 /**
  * One QuorumKV node process: opens the storage engine in the data directory, starts the replication
  * node (peer and native-client ports) and offers the store to the SQL layer as a {@link
- * ReplicatedKeyValueStore}. {@link #main} runs it from a config file until SIGTERM/SIGINT.
+ * ReplicatedKeyValueStore}; with {@code sql.port} set it also serves SQL (JDBC clients, the shell)
+ * through a {@link SqlServer} over a {@link SqlEngine} on that store, including the cluster
+ * procedures. {@link #main} runs it from a config file until SIGTERM/SIGINT.
  *
- * <p>Thread-safe; {@link #close} is idempotent and graceful.
+ * <p>Thread-safe; {@link #close} is idempotent and graceful: the SQL endpoint stops first (no new
+ * statements; open JDBC connections are closed, so their drivers fail over), then the replication
+ * node (requests still waiting are answered unknown or failed) and with it the storage engine.
  */
 public final class QuorumKvServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(QuorumKvServer.class);
 
+  private final ServerConfig config;
+  private final StorageEngine engine;
   private final ReplicaNode node;
   private final ReplicatedKeyValueStore store;
+  private volatile SqlServer sql;
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  private QuorumKvServer(ReplicaNode node, ReplicatedKeyValueStore store) {
+  private QuorumKvServer(
+      ServerConfig config, StorageEngine engine, ReplicaNode node, ReplicatedKeyValueStore store) {
+    this.config = config;
+    this.engine = engine;
     this.node = node;
     this.store = store;
   }
@@ -40,6 +55,14 @@ public final class QuorumKvServer implements AutoCloseable {
    * @throws NodeStartException if a port cannot be bound
    */
   public static QuorumKvServer start(ServerConfig config) {
+    return start(config, null);
+  }
+
+  /**
+   * Starts a node of a {@link LocalCluster}, which serves {@code QUORUMKV_STOP_NODE}/{@code
+   * START_NODE} through {@code local} ({@code null}: a node on its own).
+   */
+  static QuorumKvServer start(ServerConfig config, LocalNodes local) {
     checkDataDir(config.dataDir());
     StorageEngine engine;
     try {
@@ -52,7 +75,8 @@ public final class QuorumKvServer implements AutoCloseable {
               + " engine in data.dir "
               + config.dataDir()
               + ": "
-              + e.getMessage(),
+              + e.getMessage()
+              + (e.getCause() == null ? "" : " (" + e.getCause() + ")"),
           e);
     }
     ReplicaNode node;
@@ -63,7 +87,28 @@ public final class QuorumKvServer implements AutoCloseable {
       throw e;
     }
     Duration timeout = Duration.ofMillis(config.node().defaultTimeoutMillis());
-    return new QuorumKvServer(node, new ReplicatedKeyValueStore(node, timeout));
+    QuorumKvServer server =
+        new QuorumKvServer(config, engine, node, new ReplicatedKeyValueStore(node, timeout));
+    if (config.sqlPort() >= 0) {
+      InetSocketAddress address = new InetSocketAddress(config.node().host(), config.sqlPort());
+      try {
+        server.sql =
+            SqlServer.start(
+                address, new SqlEngine(server.store), new NodeClusterView(server, local));
+      } catch (BindException e) {
+        server.close();
+        throw new NodeStartException(
+            "cannot listen on "
+                + config.node().host()
+                + ":"
+                + config.sqlPort()
+                + " (sql port): "
+                + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()),
+            e);
+      }
+      LOG.info("node {}: SQL clients on {}", config.node().nodeId(), server.sql.address());
+    }
+    return server;
   }
 
   /** Checks (and creates) the data directory, with an error saying what is wrong with it. */
@@ -87,6 +132,34 @@ public final class QuorumKvServer implements AutoCloseable {
     return node;
   }
 
+  /** The node's settings. */
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** The bound SQL endpoint address, or {@code null} if this node serves no SQL. */
+  public InetSocketAddress sqlAddress() {
+    SqlServer s = sql;
+    return s == null ? null : s.address();
+  }
+
+  /**
+   * The version of {@code key} this replica has durably learned as chosen (0: none), read from its
+   * own storage; {@code null} once closed.
+   */
+  Long localVersion(byte[] key) {
+    if (closed.getCount() == 0 || node.isFailed()) {
+      return null;
+    }
+    try {
+      byte[] state = engine.table(ReplicaNode.TABLE).get(key);
+      return state == null ? 0L : KeyStateCodec.decode(state).version();
+    } catch (StorageException e) {
+      LOG.debug("node {}: local state of a key unreadable: {}", node.id(), e.getMessage());
+      return null; // closed concurrently
+    }
+  }
+
   /** The store the SQL layer executes against (this node coordinates). */
   public ReplicatedKeyValueStore store() {
     return store;
@@ -98,9 +171,13 @@ public final class QuorumKvServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed.getCount() == 0) {
       return;
+    }
+    SqlServer s = sql;
+    if (s != null) {
+      s.close();
     }
     node.close();
     closed.countDown();

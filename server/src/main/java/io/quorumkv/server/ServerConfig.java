@@ -25,7 +25,9 @@ import java.util.TreeMap;
  * listen.address = 127.0.0.2               # required; also the source address of peer connections
  * peer.port      = 7100                    # required
  * client.port    = 7200                    # optional; absent = no native clients
+ * sql.port       = 7300                    # optional; absent = no SQL endpoint (JDBC, shell)
  * peers          = 1=127.0.0.2:7100, 2=127.0.0.3:7100, 3=127.0.0.4:7100   # may include this node
+ * peer.zones     = 2=campus-b, 3=campus-c  # optional: the peers' zones, shown by cluster commands
  * data.dir       = /var/lib/quorumkv/node1 # required
  * engine.kind    = bitcask                 # memory | bitcask | lsm
  * engine.option.NAME = VALUE               # passed to the engine (unknown names are its error)
@@ -38,9 +40,16 @@ import java.util.TreeMap;
  * @param dataDir where the engine keeps its files
  * @param engineKind the storage engine
  * @param engineOptions the engine's options
+ * @param sqlPort the SQL endpoint's port on {@code listen.address} (0: any free port; -1: none)
+ * @param zones every node's zone that the file names (this node's and {@code peer.zones})
  */
 public record ServerConfig(
-    NodeConfig node, Path dataDir, String engineKind, Map<String, String> engineOptions) {
+    NodeConfig node,
+    Path dataDir,
+    String engineKind,
+    Map<String, String> engineOptions,
+    int sqlPort,
+    Map<Integer, String> zones) {
 
   /** The keys a file may contain (besides {@code engine.option.*}). */
   static final List<String> KEYS =
@@ -51,6 +60,8 @@ public record ServerConfig(
           "peer.port",
           "client.port",
           "peers",
+          "peer.zones",
+          "sql.port",
           "data.dir",
           "engine.kind",
           "request.timeout.ms",
@@ -68,6 +79,13 @@ public record ServerConfig(
   /** Copies the options. */
   public ServerConfig {
     engineOptions = Map.copyOf(engineOptions);
+    zones = Map.copyOf(zones);
+  }
+
+  /** A config without a SQL endpoint and with only this node's zone known. */
+  public ServerConfig(
+      NodeConfig node, Path dataDir, String engineKind, Map<String, String> engineOptions) {
+    this(node, dataDir, engineKind, engineOptions, -1, Map.of(node.nodeId(), node.zone()));
   }
 
   /**
@@ -272,7 +290,37 @@ public record ServerConfig(
               number("random.seed", Long.MIN_VALUE, Long.MAX_VALUE, 0x5eed0000L + id),
               (int) number("io.threads", 1, 64, 1),
               bool("peer.merging", true));
-      return new ServerConfig(node, dataDir, engine, options);
+      int sqlPort = (int) number("sql.port", 0, 65535, -1);
+      return new ServerConfig(node, dataDir, engine, options, sqlPort, zones(id, zone, peers));
+    }
+
+    private Map<Integer, String> zones(
+        int self, String zone, Map<Integer, InetSocketAddress> peers) {
+      Map<Integer, String> zones = new TreeMap<>();
+      Entry e = entries.get("peer.zones");
+      if (e != null && !e.value().isEmpty()) {
+        for (String item : e.value().split(",")) {
+          String s = item.strip();
+          int eq = s.indexOf('=');
+          if (eq <= 0 || eq == s.length() - 1) {
+            throw error("peer.zones", "expected 'id=zone', got '" + s + "'");
+          }
+          int id = (int) number("peer.zones", s.substring(0, eq).strip(), 0, Integer.MAX_VALUE);
+          if (id != self && !peers.containsKey(id)) {
+            throw error("peer.zones", "node " + id + " is not in peers");
+          }
+          if (zones.put(id, s.substring(eq + 1).strip()) != null) {
+            throw error("peer.zones", "node " + id + " is listed twice");
+          }
+        }
+      }
+      String listed = zones.put(self, zone);
+      if (listed != null && !listed.equals(zone)) {
+        throw error(
+            "peer.zones",
+            "this node (" + self + ") is listed in zone " + listed + " but node.zone is " + zone);
+      }
+      return zones;
     }
 
     private Map<Integer, InetSocketAddress> peers(int self, String host, int peerPort) {

@@ -1,0 +1,337 @@
+package io.quorumkv.server;
+
+import io.quorumkv.replication.node.NodeStartException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A 3-node cluster in one process, for trying QuorumKV on one machine ({@code bin/quorumkv local}):
+ * node {@code i} (1..3) is in zone {@code zone-i}, keeps its data in {@code DIR/node-i} (bitcask,
+ * so it survives a restart) and listens on its own loopback address {@code 127.0.0.(i+1)} with the
+ * peer port {@code B}, the native-client port {@code B+100} and the SQL port {@code B+200} ({@code
+ * B} = {@code --port-base}, 7100 by default). Where the extra loopback addresses cannot be bound
+ * (not Linux), every node listens on 127.0.0.1 and node {@code i} adds {@code i} to each port.
+ *
+ * <p>The nodes are ordinary {@link QuorumKvServer}s; what the process adds is ownership: any node's
+ * SQL endpoint can stop and start the others ({@code !stop}/{@code !start} in the shell), which a
+ * node running on its own cannot.
+ *
+ * <p>Thread-safe; stop/start of nodes are serialized.
+ */
+public final class LocalCluster implements LocalNodes, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
+
+  /** Nodes are 1..SIZE. */
+  public static final int SIZE = 3;
+
+  /** The default base port. */
+  public static final int DEFAULT_PORT_BASE = 7100;
+
+  /** How long {@link #start(int)} waits for a restarted node to reconnect to its peers. */
+  private static final long RECONNECT_MILLIS = 10_000;
+
+  private final Path dir;
+  private final boolean sharedAddress;
+  private final int portBase;
+  private final ServerConfig[] configs = new ServerConfig[SIZE + 1];
+  private final QuorumKvServer[] servers = new QuorumKvServer[SIZE + 1];
+  private final Future<?>[] stopping = new Future<?>[SIZE + 1];
+  private final ScheduledExecutorService deferred =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "qkv-local-stop");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private LocalCluster(Path dir, boolean sharedAddress, int portBase) {
+    this.dir = dir;
+    this.sharedAddress = sharedAddress;
+    this.portBase = portBase;
+    for (int i = 1; i <= SIZE; i++) {
+      configs[i] = ServerConfig.parse("local node " + i, configText(i));
+    }
+  }
+
+  /**
+   * Starts the three nodes over {@code dir} and waits (up to 30 s) until they are connected to each
+   * other.
+   *
+   * @param sharedAddress all nodes on 127.0.0.1 (distinct ports) instead of 127.0.0.2/.3/.4
+   * @throws ConfigException if a data directory is unusable
+   * @throws NodeStartException if a port is in use (the message names it)
+   */
+  public static LocalCluster start(Path dir, boolean sharedAddress, int portBase)
+      throws InterruptedException {
+    LocalCluster cluster = new LocalCluster(dir, sharedAddress, portBase);
+    try {
+      for (int i = 1; i <= SIZE; i++) {
+        cluster.startNode(i);
+      }
+    } catch (RuntimeException e) {
+      cluster.close();
+      throw e;
+    }
+    cluster.awaitConnected(30_000);
+    return cluster;
+  }
+
+  /** Whether 127.0.0.2 can be bound here (Linux routes all of 127/8 to the loopback interface). */
+  public static boolean loopbackAddressesUsable() {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress("127.0.0.2", 0));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Node {@code i}'s address. */
+  String host(int i) {
+    return sharedAddress ? "127.0.0.1" : "127.0.0." + (i + 1);
+  }
+
+  private int port(int i, int offset) {
+    return portBase + offset + (sharedAddress ? i : 0);
+  }
+
+  private String configText(int i) {
+    List<String> peers = new ArrayList<>();
+    List<String> zones = new ArrayList<>();
+    for (int j = 1; j <= SIZE; j++) {
+      peers.add(j + "=" + host(j) + ":" + port(j, 0));
+      zones.add(j + "=zone-" + j);
+    }
+    return String.join(
+        "\n",
+        "node.id = " + i,
+        "node.zone = zone-" + i,
+        "listen.address = " + host(i),
+        "peer.port = " + port(i, 0),
+        "client.port = " + port(i, 100),
+        "sql.port = " + port(i, 200),
+        "peers = " + String.join(", ", peers),
+        "peer.zones = " + String.join(", ", zones),
+        "data.dir = " + dir.resolve("node-" + i),
+        "engine.kind = bitcask",
+        "request.timeout.ms = 2000");
+  }
+
+  /** The JDBC URL listing every node as a seed. */
+  public String jdbcUrl() {
+    List<String> seeds = new ArrayList<>();
+    for (int i = 1; i <= SIZE; i++) {
+      seeds.add(host(i) + ":" + port(i, 200));
+    }
+    return "jdbc:quorumkv://" + String.join(",", seeds);
+  }
+
+  private void check(int id) {
+    if (id < 1 || id > SIZE) {
+      throw new IllegalArgumentException(
+          "no node " + id + ": the local cluster has nodes 1 to " + SIZE);
+    }
+  }
+
+  @Override
+  public synchronized Optional<QuorumKvServer> running(int id) {
+    return id < 1 || id > SIZE ? Optional.empty() : Optional.ofNullable(servers[id]);
+  }
+
+  @Override
+  public String sqlAddress(int id) {
+    check(id);
+    return host(id) + ":" + port(id, 200);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The node is closed a moment later on another thread, so that a node stopping itself can
+   * still answer the statement that asked for it; its JDBC clients then fail over to another seed.
+   */
+  @Override
+  public synchronized String stop(int id) {
+    check(id);
+    QuorumKvServer s = servers[id];
+    if (s == null) {
+      return "node " + id + " is already stopped";
+    }
+    servers[id] = null;
+    stopping[id] = deferred.schedule(s::close, 100, TimeUnit.MILLISECONDS);
+    LOG.info("stopping node {}", id);
+    return "node "
+        + id
+        + " (zone-"
+        + id
+        + ") stopped; the others form a quorum of "
+        + (SIZE - 1)
+        + " of "
+        + SIZE;
+  }
+
+  @Override
+  public String start(int id) {
+    check(id);
+    synchronized (this) {
+      if (servers[id] != null) {
+        return "node " + id + " is already running";
+      }
+      startNode(id);
+    }
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RECONNECT_MILLIS);
+    while (!connected(id) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20); // polling the peer connections; there is no event to wait on
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return "node " + id + " (zone-" + id + ") started" + (connected(id) ? "" : ", reconnecting");
+  }
+
+  private void startNode(int id) {
+    // A node closed by a deferred stop may still hold its ports and files: let it finish first.
+    Future<?> stop = stopping[id];
+    if (stop != null) {
+      try {
+        stop.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException e) {
+        LOG.warn("stopping node {} failed: {}", id, e.getCause().toString());
+      }
+      stopping[id] = null;
+    }
+    servers[id] = QuorumKvServer.start(configs[id], this);
+  }
+
+  private synchronized boolean connected(int id) {
+    QuorumKvServer s = servers[id];
+    if (s == null) {
+      return false;
+    }
+    for (int j = 1; j <= SIZE; j++) {
+      if (j != id && servers[j] != null && !s.node().connectedTo(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void awaitConnected(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    for (int i = 1; i <= SIZE; i++) {
+      while (!connected(i)) {
+        if (System.nanoTime() > deadline) {
+          LOG.warn("node {} is not connected to all peers yet; continuing", i);
+          return;
+        }
+        Thread.sleep(10); // polling the peer connections; there is no event to wait on
+      }
+    }
+  }
+
+  /** Stops every node; idempotent. */
+  @Override
+  public synchronized void close() {
+    deferred.shutdown();
+    try {
+      if (!deferred.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("a node was still stopping at close");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (int i = SIZE; i >= 1; i--) {
+      if (servers[i] != null) {
+        servers[i].close();
+        servers[i] = null;
+      }
+    }
+  }
+
+  /**
+   * Runs the local cluster until SIGTERM/SIGINT: {@code LocalCluster [--data DIR] [--port-base B]
+   * [--shared-address] [--url-file FILE]}. When every node is up it writes the JDBC URL to {@code
+   * FILE} (default {@code DIR/local.url}), which is how {@code bin/quorumkv local} knows to open
+   * the shell. Exits with status 2 after logging a clear error if a port is in use or a data
+   * directory is unusable.
+   */
+  public static void main(String[] args) throws InterruptedException, IOException {
+    Path dir = Path.of("data");
+    int portBase = DEFAULT_PORT_BASE;
+    boolean shared = !loopbackAddressesUsable();
+    Path urlFile = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      boolean hasValue = i + 1 < args.length;
+      if (a.equals("--data") && hasValue) {
+        dir = Path.of(args[++i]);
+      } else if (a.equals("--port-base") && hasValue && args[i + 1].matches("[0-9]{1,5}")) {
+        portBase = Integer.parseInt(args[++i]);
+      } else if (a.equals("--url-file") && hasValue) {
+        urlFile = Path.of(args[++i]);
+      } else if (a.equals("--shared-address")) {
+        shared = true;
+      } else {
+        LOG.error(
+            "usage: LocalCluster [--data DIR] [--port-base N] [--shared-address] [--url-file F];"
+                + " got '{}'",
+            a);
+        System.exit(2);
+      }
+    }
+    if (urlFile == null) {
+      urlFile = dir.resolve("local.url");
+    }
+    LocalCluster cluster;
+    try {
+      QuorumKvServer.checkDataDir(dir);
+      cluster = start(dir, shared, portBase);
+    } catch (NodeStartException e) {
+      LOG.error(
+          "cannot start the local cluster: {} (is another 'bin/quorumkv local' running? stop it, or"
+              + " free the port)",
+          e.getMessage());
+      System.exit(2);
+      return;
+    } catch (ConfigException e) {
+      LOG.error("cannot start the local cluster: {}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  cluster.close();
+                  stopped.countDown();
+                },
+                "qkv-local-shutdown"));
+    String url = cluster.jdbcUrl();
+    Path tmp = urlFile.resolveSibling(urlFile.getFileName() + ".tmp");
+    Files.writeString(tmp, url + "\n", StandardCharsets.UTF_8);
+    Files.move(tmp, urlFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    LOG.info("local cluster ready: {} (data in {})", url, dir.toAbsolutePath());
+    stopped.await();
+  }
+}
