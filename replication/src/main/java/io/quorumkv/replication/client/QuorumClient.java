@@ -285,7 +285,26 @@ public final class QuorumClient implements AutoCloseable {
   }
 
   /** A request written to {@code channel}, awaiting its response. */
-  private record InFlight(Channel channel, CompletableFuture<Outcome> reply) {}
+  private static final class InFlight {
+    final Channel channel;
+    final CompletableFuture<Outcome> reply;
+
+    /** The request's timeout, cancelled when the response arrives (keeps the timer queue small). */
+    volatile io.netty.util.concurrent.ScheduledFuture<?> timeout;
+
+    InFlight(Channel channel, CompletableFuture<Outcome> reply) {
+      this.channel = channel;
+      this.reply = reply;
+    }
+
+    Channel channel() {
+      return channel;
+    }
+
+    CompletableFuture<Outcome> reply() {
+      return reply;
+    }
+  }
 
   /** One connection to one node, (re)connected on demand, with its requests in flight. */
   private final class Connection {
@@ -355,14 +374,16 @@ public final class QuorumClient implements AutoCloseable {
                 InFlight inFlight = new InFlight(ch, reply);
                 pending.put(req.tag(), inFlight);
                 // the coordinator answers by its deadline; the margin covers the network
-                io.schedule(
-                    () -> {
-                      if (pending.remove(req.tag(), inFlight)) {
-                        reply.completeExceptionally(new LostException("no answer in time"));
-                      }
-                    },
-                    timeoutMillis + 500L,
-                    TimeUnit.MILLISECONDS);
+                inFlight.timeout =
+                    ch.eventLoop()
+                        .schedule(
+                            () -> {
+                              if (pending.remove(req.tag(), inFlight)) {
+                                reply.completeExceptionally(new LostException("no answer in time"));
+                              }
+                            },
+                            timeoutMillis + 500L,
+                            TimeUnit.MILLISECONDS);
                 ch.writeAndFlush(req)
                     .addListener(
                         w -> {
@@ -423,6 +444,10 @@ public final class QuorumClient implements AutoCloseable {
         if (msg instanceof ClientMessage.Response r) {
           InFlight f = pending.remove(r.tag());
           if (f != null) {
+            io.netty.util.concurrent.ScheduledFuture<?> t = f.timeout;
+            if (t != null) {
+              t.cancel(false);
+            }
             f.reply().complete(r.outcome());
           }
         } else if (msg instanceof ClientMessage.StatsResponse r) {

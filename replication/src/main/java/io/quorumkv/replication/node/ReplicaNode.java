@@ -3,8 +3,8 @@ package io.quorumkv.replication.node;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.CasResult;
@@ -55,20 +55,24 @@ import org.slf4j.LoggerFactory;
  * its peers and clients on Netty.
  *
  * <p><b>Threads.</b> The replica thread runs every input ({@link Replica#submit}, {@link
- * Replica#step}, {@link Replica#tick}) and releases effects; Netty IO threads decode frames and
- * hand them over; the storage commit thread completes writes; a callback thread completes the
- * futures of {@link #submit} and runs local key listings, so callers' continuations never run on
- * the replica thread. One replica per node rather than one per core: on this 2-core machine the
- * replica thread is not the bottleneck (fsync and the network are), keys are independent so the
- * core could be sharded later without protocol changes, and one thread keeps the effects ordering
- * trivially correct.
+ * Replica#step}, {@link Replica#tick}) and releases effects. It is one of the node's Netty event
+ * loops (the only one with the default {@link NodeConfig#ioThreads} of 1): frames and client
+ * requests read on it are handled in place and messages and replies are written from it, without a
+ * hand-off between threads (each hand-off costs a wake-up, and on a busy 2-core machine a wait for
+ * a core). The storage commit thread completes writes; a callback thread completes the futures of
+ * {@link #submit} and runs local key listings, so callers' continuations never run on the replica
+ * thread. One replica per node rather than one per core: on this 2-core machine the replica thread
+ * is not the bottleneck (fsync and the network are), keys are independent so the core could be
+ * sharded later without protocol changes, and one thread keeps the effects ordering trivially
+ * correct.
  *
  * <p><b>Durability.</b> All effects produced while the replica thread works through its queue are
- * merged into one {@link WriteBatch} written with {@link Durability#SYNC}; concurrent batches share
- * an fsync through the engine's group commit. The messages and replies of those effects are
- * released only when that write has completed <em>and</em> every earlier one has (the ordering rule
- * of {@link Effects}). If a write fails, the node stops (fail-stop): its in-memory state would
- * otherwise run ahead of a disk that lost writes.
+ * merged into one {@link WriteBatch} written with {@link Durability#SYNC} (or {@link
+ * Durability#BUFFERED} if it only records learned values, whose messages and replies then need no
+ * fsync: {@link Effects}); concurrent batches share an fsync through the engine's group commit. The
+ * messages and replies of those effects are released only when that write has completed
+ * <em>and</em> every earlier one has (the ordering rule of {@link Effects}). If a write fails, the
+ * node stops (fail-stop): its in-memory state would otherwise run ahead of a disk that lost writes.
  *
  * <p><b>Time.</b> The replica's timer is driven from {@code clockMillis} (monotonic by default) by
  * a one-shot timer set to the earliest wake-up the replica asks for. Randomness comes from a {@link
@@ -91,7 +95,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final LongSupplier clock;
   private final List<Integer> group;
   private final int quorum;
-  private final DefaultEventExecutor loop;
+  private final EventExecutor loop;
   private final ExecutorService callbacks;
   private final EventLoopGroup io;
   private final PeerNetwork network;
@@ -111,6 +115,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final AtomicLong nextKeyQuery;
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong writeBatches = new AtomicLong();
+  private final AtomicLong lazyWrites = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
   private volatile boolean failed;
   private volatile boolean closed;
@@ -143,8 +148,6 @@ public final class ReplicaNode implements AutoCloseable {
             random::nextLong,
             config.paxos(),
             clock.getAsLong());
-    this.loop =
-        new DefaultEventExecutor(new DefaultThreadFactory("qkv-replica-" + config.nodeId(), true));
     this.callbacks =
         Executors.newSingleThreadExecutor(
             new DefaultThreadFactory("qkv-callbacks-" + config.nodeId(), true));
@@ -153,6 +156,8 @@ public final class ReplicaNode implements AutoCloseable {
             config.ioThreads(),
             new DefaultThreadFactory("qkv-io-" + config.nodeId(), true),
             NioIoHandler.newFactory());
+    // The replica runs on an IO event loop: no hand-off for what is read or written on it.
+    this.loop = io.next();
     this.network = new PeerNetwork(config, io, this::onFrame);
     this.clientServer = config.clientPort() >= 0 ? new ClientServer(config, io, this) : null;
   }
@@ -275,6 +280,10 @@ public final class ReplicaNode implements AutoCloseable {
                       opId, key, operation, write ? requestId : null, retry, now + timeoutMillis),
                   now));
         };
+    if (loop.inEventLoop()) {
+      task.run();
+      return;
+    }
     try {
       loop.execute(task);
     } catch (RejectedExecutionException e) {
@@ -295,16 +304,21 @@ public final class ReplicaNode implements AutoCloseable {
     if (frame.messages().isEmpty()) {
       return;
     }
+    Runnable task =
+        () -> {
+          if (closed || failed) {
+            return;
+          }
+          for (PaxosMessage m : frame.messages()) {
+            absorb(replica.step(from, m));
+          }
+        };
+    if (loop.inEventLoop()) {
+      task.run();
+      return;
+    }
     try {
-      loop.execute(
-          () -> {
-            if (closed || failed) {
-              return;
-            }
-            for (PaxosMessage m : frame.messages()) {
-              absorb(replica.step(from, m));
-            }
-          });
+      loop.execute(task);
     } catch (RejectedExecutionException e) {
       // closing: the messages are lost, as if the network had dropped them
     }
@@ -352,10 +366,14 @@ public final class ReplicaNode implements AutoCloseable {
     Map<Bytes, KeyState> last = new LinkedHashMap<>();
     List<Effects.Envelope> messages = new ArrayList<>();
     List<Effects.ClientReply> replies = new ArrayList<>();
+    // One synced write makes the batch synced: its record may be superseded in the batch by a lazy
+    // one of the same key, which then carries what had to be durable.
+    boolean sync = false;
     for (Effects e : effects) {
       for (Effects.Persist p : e.writes()) {
         last.remove(p.key());
         last.put(p.key(), p.state());
+        sync |= p.sync();
       }
       messages.addAll(e.messages());
       replies.addAll(e.replies());
@@ -368,13 +386,29 @@ public final class ReplicaNode implements AutoCloseable {
       }
       writes.addAndGet(last.size());
       writeBatches.incrementAndGet();
+      CompletableFuture<Void> write;
       try {
-        done = table.writeAsync(b.build(), Durability.SYNC);
+        write = table.writeAsync(b.build(), sync ? Durability.SYNC : Durability.BUFFERED);
       } catch (StorageException e) {
-        done = CompletableFuture.failedFuture(e);
+        write = CompletableFuture.failedFuture(e);
       }
-      // Completion runs on the storage commit thread: hop back to the replica thread.
-      done.whenComplete((v, t) -> runOnLoop(this::drainReleases));
+      if (sync) {
+        done = write;
+        // Completion runs on the storage commit thread: hop back to the replica thread.
+        write.whenComplete((v, t) -> runOnLoop(this::drainReleases));
+      } else {
+        // Only learned values: the messages and replies need no fsync (PAXOS.md, "Lazy
+        // learning"); later writes are ordered after this one by the table. A failure still
+        // stops the node.
+        lazyWrites.incrementAndGet();
+        CompletableFuture<Void> w = write;
+        write.whenComplete(
+            (v, t) -> {
+              if (t != null) {
+                runOnLoop(() -> failStop(w));
+              }
+            });
+      }
     }
     releases.add(new Release(messages, replies, done));
     drainReleases();
@@ -415,6 +449,9 @@ public final class ReplicaNode implements AutoCloseable {
   }
 
   private void failStop(CompletableFuture<Void> write) {
+    if (failed) {
+      return;
+    }
     Throwable cause = write.handle((v, t) -> t).join();
     LOG.error(
         "node {}: a state write failed; stopping this node (its memory may be ahead of its disk)",
@@ -423,9 +460,18 @@ public final class ReplicaNode implements AutoCloseable {
     failed = true;
     releases.clear();
     answerWaiters("storage failed");
-    network.close();
-    if (clientServer != null) {
-      clientServer.close();
+    // Closing waits for the channels, which must not happen on an event loop (this thread).
+    Runnable stop =
+        () -> {
+          network.close();
+          if (clientServer != null) {
+            clientServer.close();
+          }
+        };
+    try {
+      callbacks.execute(stop);
+    } catch (RejectedExecutionException e) {
+      // closing anyway
     }
   }
 
@@ -579,6 +625,7 @@ public final class ReplicaNode implements AutoCloseable {
     m.put("requests", requests.get());
     m.put("state.writes", writes.get());
     m.put("state.batches", writeBatches.get());
+    m.put("state.batches.unsynced", lazyWrites.get());
     m.putAll(network.stats().snapshot());
     m.put("messages.dropped", network.dropped());
     m.putAll(engine.metrics());
@@ -608,7 +655,6 @@ public final class ReplicaNode implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       // already stopped
     }
-    loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     callbacks.shutdown();
     try {

@@ -6,14 +6,19 @@ import java.util.List;
 /**
  * What the caller must do after one input to a {@link Replica}.
  *
- * <p><b>Ordering rule.</b> The caller must make every write in {@link #writes} durable (fsync), and
- * every write of every earlier {@code Effects} of this replica durable, <em>before</em> releasing
- * any of {@link #messages} or {@link #replies}: messages and replies may depend on state that is
- * only in memory until then. Effects must be released in the order they were returned. Writes of
- * one {@code Effects} may be made durable together (one batch, one fsync); each is a whole key
- * record, so later writes of the same key supersede earlier ones. If the process crashes before the
- * writes are durable, the writes and the held messages and replies are all dropped, which the
- * protocol tolerates as lost messages. The caller may feed further inputs while writes are pending.
+ * <p><b>Ordering rule.</b> If any write in {@link #writes} is {@link Persist#sync}, the caller must
+ * make every write in {@link #writes} durable (fsync), and every write of every earlier {@code
+ * Effects} of this replica durable, <em>before</em> releasing any of {@link #messages} or {@link
+ * #replies}: messages and replies may depend on state that is only in memory until then. If none
+ * is, the writes only record what is already decided (a learned chosen value, see PAXOS.md, "Lazy
+ * learning"): they must be written in order with all other writes but need no fsync of their own,
+ * and the messages and replies wait only for the earlier {@code Effects}. Effects must be released
+ * in the order they were returned. Writes of one {@code Effects} may be made durable together (one
+ * batch, one fsync); each is a whole key record, so later writes of the same key supersede earlier
+ * ones (which is why one synced write makes the whole batch synced: its record may be superseded by
+ * a lazy one of the same key in the same batch). If the process crashes before the writes are
+ * durable, the writes and the held messages and replies are all dropped, which the protocol
+ * tolerates as lost messages. The caller may feed further inputs while writes are pending.
  *
  * @param writes key records to persist, in order
  * @param messages messages to send once the writes are durable
@@ -42,13 +47,31 @@ public record Effects(
     return writes.isEmpty() && messages.isEmpty() && replies.isEmpty();
   }
 
+  /** Whether any write must be durable before this input's messages and replies leave. */
+  public boolean needsSync() {
+    for (Persist p : writes) {
+      if (p.sync()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * Persist the whole state of {@code key}; {@link KeyStateCodec#encode} gives its bytes.
    *
    * @param key the key
    * @param state its new state
+   * @param sync whether it must be durable before the messages and replies of its {@code Effects}
+   *     leave (acceptor promises and accepts); {@code false} for a write that only records a
+   *     learned chosen value, which may be lost in a crash (see PAXOS.md, "Lazy learning")
    */
-  public record Persist(Bytes key, KeyState state) {}
+  public record Persist(Bytes key, KeyState state, boolean sync) {
+    /** A write that must be durable before its effects are released. */
+    public Persist(Bytes key, KeyState state) {
+      this(key, state, true);
+    }
+  }
 
   /**
    * Send {@code message} to node {@code to}.

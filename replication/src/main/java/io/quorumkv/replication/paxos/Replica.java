@@ -229,7 +229,18 @@ public final class Replica {
 
   private void persist(Bytes key, KeyState s) {
     states.put(key, s);
-    out.writes.add(new Effects.Persist(key, s));
+    out.writes.add(new Effects.Persist(key, s, true));
+  }
+
+  /**
+   * Persists a learned chosen value without requiring it to be durable before this input's messages
+   * and replies leave: a crash that loses it returns this replica to its previous durable state,
+   * which only forgets a fact that a quorum's durable accepted state still holds (PAXOS.md, "Lazy
+   * learning").
+   */
+  private void persistLearned(Bytes key, KeyState s) {
+    states.put(key, s);
+    out.writes.add(new Effects.Persist(key, s, false));
   }
 
   private void send(int to, PaxosMessage m) {
@@ -252,7 +263,7 @@ public final class Replica {
     if (next == null) {
       return false;
     }
-    persist(key, next);
+    persistLearned(key, next);
     return true;
   }
 

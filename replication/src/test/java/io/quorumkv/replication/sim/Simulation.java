@@ -336,6 +336,14 @@ final class Simulation {
     int incarnation;
     long lastSyncAt;
 
+    /** Lazy (unsynced) writes not on the disk yet, in the order they were written. */
+    final java.util.ArrayDeque<LazyWrite> unsynced = new java.util.ArrayDeque<>();
+
+    /** Per synced Effects still waiting for its fsync: the last lazy write issued before it. */
+    final java.util.ArrayDeque<Long> pendingSyncs = new java.util.ArrayDeque<>();
+
+    long lazySeq;
+
     Node(int id) {
       this.id = id;
     }
@@ -358,6 +366,23 @@ final class Simulation {
 
     void crash() {
       crashes++;
+      // Unsynced writes may still have reached the disk: a prefix (in write order) of those issued
+      // before the first synced batch still waiting for its fsync (later ones queue behind it).
+      long bound = pendingSyncs.isEmpty() ? Long.MAX_VALUE : pendingSyncs.peek();
+      int eligible = 0;
+      for (LazyWrite w : unsynced) {
+        if (w.seq() > bound) {
+          break;
+        }
+        eligible++;
+      }
+      int keep = rnd.nextInt(eligible + 1);
+      for (int i = 0; i < keep; i++) {
+        LazyWrite w = unsynced.poll();
+        disk.put(w.key(), KeyStateCodec.encode(w.state()));
+      }
+      unsynced.clear();
+      pendingSyncs.clear();
       replica = null;
       incarnation++; // pending fsyncs and held messages of the old incarnation are lost
       if (cfg.amnesia()) {
@@ -365,7 +390,11 @@ final class Simulation {
       }
     }
 
-    /** Carries out effects under their ordering rule: fsync, then release. */
+    /**
+     * Carries out effects under their ordering rule: fsync, then release. Effects whose writes are
+     * all lazy (learned values) are released without an fsync of their own; their writes reach the
+     * disk with the next fsync, or (a prefix of them) at a crash, or never.
+     */
     void process(Effects e) {
       if (e.isEmpty()) {
         return;
@@ -373,21 +402,39 @@ final class Simulation {
       for (Effects.Persist p : e.writes()) {
         checkAgreement(p.key(), p.state());
       }
+      boolean sync = e.needsSync();
+      if (!sync) {
+        for (Effects.Persist p : e.writes()) {
+          unsynced.add(new LazyWrite(++lazySeq, p.key(), p.state()));
+        }
+      }
       long releaseAt = now;
-      if (!e.writes().isEmpty()) {
+      if (sync) {
         releaseAt = Math.max(lastSyncAt, now + 1 + rnd.nextInt(3));
       } else if (lastSyncAt > now) {
         releaseAt = lastSyncAt; // must wait for the earlier writes it may depend on
       }
       lastSyncAt = Math.max(lastSyncAt, releaseAt);
       int inc = incarnation;
+      long upTo = lazySeq;
+      if (sync) {
+        pendingSyncs.add(upTo);
+      }
       Runnable release =
           () -> {
             if (incarnation != inc) {
               return; // crashed before the fsync: writes, messages and replies are lost
             }
-            for (Effects.Persist p : e.writes()) {
-              disk.put(p.key(), KeyStateCodec.encode(p.state()));
+            if (sync) {
+              pendingSyncs.poll();
+              // The fsync also makes every lazy write issued before this batch durable.
+              while (!unsynced.isEmpty() && unsynced.peek().seq() <= upTo) {
+                LazyWrite w = unsynced.poll();
+                disk.put(w.key(), KeyStateCodec.encode(w.state()));
+              }
+              for (Effects.Persist p : e.writes()) {
+                disk.put(p.key(), KeyStateCodec.encode(p.state()));
+              }
             }
             for (Effects.Envelope env : e.messages()) {
               send(id, env.to(), env.message());
@@ -399,13 +446,16 @@ final class Simulation {
               }
             }
           };
-      if (releaseAt == now && e.writes().isEmpty()) {
+      if (releaseAt == now && !sync) {
         release.run();
       } else {
         at(releaseAt, release);
       }
     }
   }
+
+  /** A lazy write waiting for an fsync. */
+  private record LazyWrite(long seq, Bytes key, KeyState state) {}
 
   /** Safety invariant checked continuously: one proposal per (key, version), cluster-wide. */
   private void checkAgreement(Bytes key, KeyState s) {
