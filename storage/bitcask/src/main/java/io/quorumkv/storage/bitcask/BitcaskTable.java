@@ -482,6 +482,7 @@ final class BitcaskTable implements Table {
    */
   private void rollover() throws IOException {
     DataFile old = active;
+    long nextCapacity = nextCapacity(old);
     old.handle.force();
     trim(old);
     DataFile next = null;
@@ -491,7 +492,7 @@ final class BitcaskTable implements Table {
       next = p.take();
     }
     if (next == null) {
-      next = createPreallocated(io, dir, nextFileId.getAndIncrement(), nextCapacity(old));
+      next = createPreallocated(io, dir, nextFileId.getAndIncrement(), nextCapacity);
     }
     synchronized (filesLock) {
       files.add(next);
