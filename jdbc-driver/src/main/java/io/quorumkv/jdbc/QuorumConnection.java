@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.util.Properties;
+import java.util.TimeZone;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.AvaticaStatement;
@@ -35,6 +36,10 @@ public final class QuorumConnection extends AvaticaConnection {
   // Assigned while Avatica's constructor runs (createMeta), so neither may have an initializer.
   private FrameTransport transport;
   private QuorumUrl quorumUrl;
+  // Avatica asks for the config (and parses the time zone from it) on every execution; both are
+  // fixed for the connection's life, so they are made once.
+  private QuorumConnectionConfig config;
+  private TimeZone timeZone;
 
   QuorumConnection(UnregisteredDriver driver, AvaticaFactory factory, String url, Properties info) {
     super(driver, factory, url, info);
@@ -42,7 +47,23 @@ public final class QuorumConnection extends AvaticaConnection {
 
   @Override
   public ConnectionConfig config() {
-    return new QuorumConnectionConfig(info, this);
+    QuorumConnectionConfig c = config;
+    if (c == null) {
+      c = new QuorumConnectionConfig(info, this);
+      config = c;
+    }
+    return c;
+  }
+
+  /** The zone TIMESTAMP values are shown in (the {@code timeZone} option, else the JVM's). */
+  @Override
+  public TimeZone getTimeZone() {
+    TimeZone z = timeZone;
+    if (z == null) {
+      z = super.getTimeZone();
+      timeZone = z;
+    }
+    return z;
   }
 
   /** The URL the application connected with, parsed, with its options. */

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.RowId;
 import java.sql.SQLException;
 import java.sql.SQLXML;
+import java.util.List;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
 import org.apache.calcite.avatica.Meta;
@@ -28,6 +29,20 @@ final class QuorumPreparedStatement extends AvaticaPreparedStatement {
       int resultSetHoldability)
       throws SQLException {
     super(connection, h, signature, resultSetType, resultSetConcurrency, resultSetHoldability);
+    // Avatica sends the handle, signature included, with every execution; the node needs only
+    // the text (to prepare it again after a failover) and the parameters. Without the result
+    // columns the request is smaller and the node does not parse ColumnMetaData it would ignore.
+    // The statement keeps the full signature (getSignature) for its result sets.
+    if (signature != null && !signature.columns.isEmpty()) {
+      h.signature =
+          new Meta.Signature(
+              List.of(),
+              signature.sql,
+              signature.parameters,
+              signature.internalParameters,
+              signature.cursorFactory,
+              signature.statementType);
+    }
   }
 
   private QuorumConnection quorumConnection() {

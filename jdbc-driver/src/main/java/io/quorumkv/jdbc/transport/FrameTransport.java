@@ -1,11 +1,13 @@
 package io.quorumkv.jdbc.transport;
 
 import java.io.Closeable;
-import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +24,12 @@ import org.slf4j.LoggerFactory;
  * one seed node at a time, one request in flight at a time (a JDBC connection is a sequence of
  * request/response exchanges, so a blocking socket in the caller's thread is the shortest path: no
  * hand-off to an I/O thread and back).
+ *
+ * <p><b>I/O.</b> The socket stays in non-blocking mode with a selector of its own, so that checking
+ * whether the node closed the connection before sending is one {@code read} that returns at once,
+ * and waiting for the answer (with the request timeout) is one {@code select}. A frame goes out in
+ * one {@code write} from a reused direct buffer and the answer is read in as few {@code read}s as
+ * the kernel allows into another (not byte by byte).
  *
  * <p><b>Failover.</b> The transport connects to the first reachable seed (starting at {@code
  * firstSeed}); when that node goes away it connects to the next reachable one. Whether a request
@@ -66,11 +74,17 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
   private final List<InetSocketAddress> seeds;
   private final int connectTimeoutMillis;
   private final int requestTimeoutMillis;
-  private final ByteBuffer peek = ByteBuffer.allocate(1);
+  private final ByteBuffer peek = ByteBuffer.allocateDirect(1);
+
+  /** Initial size of the reused direct buffers; a larger frame gets a larger one. */
+  private static final int BUFFER_BYTES = 16 << 10;
 
   private int current;
   private SocketChannel channel;
-  private DataInputStream in;
+  private Selector selector;
+  private SelectionKey key;
+  private ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_BYTES);
+  private ByteBuffer in = ByteBuffer.allocateDirect(BUFFER_BYTES);
   private boolean closed;
 
   /**
@@ -199,8 +213,17 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
         ch.socket().connect(resolve(node), connectTimeoutMillis);
         ch.socket().setTcpNoDelay(true);
         ch.socket().setKeepAlive(true);
+        ch.configureBlocking(false);
+        Selector sel = Selector.open();
+        try {
+          key = ch.register(sel, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+          sel.close();
+          throw e;
+        }
+        selector = sel;
         channel = ch;
-        in = new DataInputStream(ch.socket().getInputStream());
+        in.clear().limit(0);
         LOG.debug("connected to {}", node);
         return;
       } catch (IOException e) {
@@ -219,10 +242,8 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
   /** Whether the node has not closed the connection since the last exchange (non-blocking). */
   private boolean stillOpen() {
     try {
-      channel.configureBlocking(false);
       peek.clear();
       int n = channel.read(peek);
-      channel.configureBlocking(true);
       // 0: nothing to read, the normal case. -1: the node closed it. >0: bytes nobody asked for.
       return n == 0;
     } catch (IOException e) {
@@ -231,27 +252,79 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
   }
 
   private void writeFrame(byte[] payload) throws IOException {
-    int timeout = timeoutMillis();
-    channel.socket().setSoTimeout(timeout);
-    ByteBuffer frame = ByteBuffer.allocate(Frames.LENGTH_BYTES + 1 + payload.length);
-    frame.putInt(payload.length + 1).put(Frames.VERSION).put(payload).flip();
-    while (frame.hasRemaining()) {
-      channel.write(frame);
+    int size = Frames.LENGTH_BYTES + 1 + payload.length;
+    if (out.capacity() < size) {
+      out = ByteBuffer.allocateDirect(Math.max(size, out.capacity() * 2));
+    }
+    out.clear();
+    out.putInt(payload.length + 1).put(Frames.VERSION).put(payload).flip();
+    long deadline = deadline();
+    while (out.hasRemaining()) {
+      if (channel.write(out) == 0) {
+        await(SelectionKey.OP_WRITE, deadline);
+      }
     }
   }
 
   private byte[] readFrame() throws IOException {
-    int length = in.readInt();
+    long deadline = deadline();
+    in.clear();
+    fill(Frames.LENGTH_BYTES + 1, deadline);
+    int length = in.getInt(0);
     if (length < 1 || length > Frames.MAX_FRAME_BYTES) {
       throw new IOException("bad frame length " + length + " from the node");
     }
-    byte version = in.readByte();
+    byte version = in.get(Frames.LENGTH_BYTES);
     if (version != Frames.VERSION) {
       throw new IOException("unknown frame version " + version + " from the node");
     }
+    int size = Frames.LENGTH_BYTES + length;
+    if (in.capacity() < size) {
+      ByteBuffer bigger = ByteBuffer.allocateDirect(size);
+      in.flip();
+      bigger.put(in);
+      in = bigger;
+    }
+    fill(size, deadline);
     byte[] payload = new byte[length - 1];
-    in.readFully(payload);
+    in.get(Frames.LENGTH_BYTES + 1, payload);
     return payload;
+  }
+
+  /** Reads until {@code in} holds at least {@code bytes} bytes (from position 0). */
+  private void fill(int bytes, long deadline) throws IOException {
+    while (in.position() < bytes) {
+      int n = channel.read(in);
+      if (n < 0) {
+        throw new EOFException("the node closed the connection");
+      }
+      if (n == 0) {
+        await(SelectionKey.OP_READ, deadline);
+      }
+    }
+  }
+
+  /** Nanosecond deadline of the current exchange, or 0 for none. */
+  private long deadline() {
+    int timeout = timeoutMillis();
+    return timeout == 0 ? 0 : Math.max(1, System.nanoTime() + timeout * 1_000_000L);
+  }
+
+  /** Waits until the socket is ready for {@code ops} or the deadline passes. */
+  private void await(int ops, long deadline) throws IOException {
+    if (key.interestOps() != ops) {
+      key.interestOps(ops);
+    }
+    long millis = 0;
+    if (deadline != 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new SocketTimeoutException("no answer within the request timeout");
+      }
+      millis = Math.max(1, left / 1_000_000L);
+    }
+    selector.select(millis);
+    selector.selectedKeys().clear();
   }
 
   private int timeoutMillis() {
@@ -265,8 +338,16 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
 
   private void drop() {
     closeQuietly(channel);
+    if (selector != null) {
+      try {
+        selector.close();
+      } catch (IOException e) {
+        LOG.debug("closing a selector failed", e);
+      }
+    }
     channel = null;
-    in = null;
+    selector = null;
+    key = null;
   }
 
   private static void closeQuietly(SocketChannel ch) {

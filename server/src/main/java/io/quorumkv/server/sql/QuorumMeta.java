@@ -356,13 +356,17 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       return new ExecuteResult(List.of(MetaResultSet.count(c.id, s.id, count.count())));
     }
     StatementResult.Rows rows = (StatementResult.Rows) result;
+    // Usually the columns prepared (a query's always): the prepared signature is reused rather
+    // than rebuilt per execution. A conditional write's outcome rows may differ from it.
     Signature signature =
-        Signature.create(
-            columns(rows.columns()),
-            s.sql,
-            s.signature.parameters,
-            CursorFactory.ARRAY,
-            s.signature.statementType);
+        rows.columns().equals(s.prepared.resultColumns())
+            ? s.signature
+            : Signature.create(
+                columns(rows.columns()),
+                s.sql,
+                s.signature.parameters,
+                CursorFactory.ARRAY,
+                s.signature.statementType);
     return new ExecuteResult(
         List.of(rowsResult(c, s, signature, rows.rows(), maxRowCount, maxRowsInFirstFrame)));
   }

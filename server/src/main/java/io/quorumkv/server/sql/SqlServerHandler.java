@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one client connection: parses each frame's Avatica request, runs it on the worker pool
- * (the executor blocks; the event loop must not), and writes the response frame. Requests of one
- * connection run one after another, in order. A payload that is not an Avatica request closes the
- * connection; errors of a request are answered with an Avatica error response carrying the
- * SQLState. When the connection closes, the JDBC connections opened over it are closed.
+ * Serves one client connection: hands each frame to the worker pool (the executor blocks; the event
+ * loop must not), which parses the Avatica request, runs it and writes the response frame. Requests
+ * of one connection run one after another, in order. A payload that is not an Avatica request
+ * closes the connection; errors of a request are answered with an Avatica error response carrying
+ * the SQLState. When the connection closes, the JDBC connections opened over it are closed.
  *
  * <p>One instance per channel.
  */
@@ -50,6 +50,15 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, byte[] payload) {
+    // Parsed on the worker too: the one I/O thread serves every connection, so it only frames.
+    // Chained on the event loop, so requests of this connection run in arrival order.
+    tail = tail.thenRunAsync(() -> respond(ctx, payload), workers);
+  }
+
+  private void respond(ChannelHandlerContext ctx, byte[] payload) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
     Service.Request request;
     try {
       request = translation.parseRequest(payload);
@@ -59,14 +68,6 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
           ctx.channel().remoteAddress(),
           e.toString());
       ctx.close();
-      return;
-    }
-    // Chained on the event loop, so requests of this connection run in arrival order.
-    tail = tail.thenRunAsync(() -> respond(ctx, request), workers);
-  }
-
-  private void respond(ChannelHandlerContext ctx, Service.Request request) {
-    if (!ctx.channel().isActive()) {
       return;
     }
     byte[] out;
