@@ -26,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalClusterTest {
   @TempDir static Path dir;
 
+  private static final int SEEN = 3; // QUORUMKV_NODES: the node that answered
+
   private static LocalCluster cluster;
 
   @BeforeAll
@@ -73,9 +75,9 @@ class LocalClusterTest {
       List<List<Object>> nodes = rows(s, "CALL QUORUMKV_NODES()");
       assertThat(nodes).hasSize(3);
       assertThat(nodes).extracting(r -> r.get(1)).containsExactly("zone-1", "zone-2", "zone-3");
-      assertThat(nodes).extracting(r -> r.get(3)).containsOnly("up");
-      int self = (Integer) nodes.get(0).get(6); // the seed the driver chose
-      assertThat(nodes).extracting(r -> r.get(6)).containsOnly(self);
+      assertThat(nodes).extracting(r -> r.get(2)).containsOnly("up");
+      int self = (Integer) nodes.get(0).get(SEEN); // the seed the driver chose
+      assertThat(nodes).extracting(r -> r.get(SEEN)).containsOnly(self);
       int other = self % 3 + 1;
 
       s.execute("CREATE TABLE acct (id BIGINT PRIMARY KEY, bal INTEGER)");
@@ -94,7 +96,7 @@ class LocalClusterTest {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getBoolean(1)).isTrue();
       }
-      assertThat(rows(s, "CALL QUORUMKV_NODES()").get(other - 1).get(3)).isEqualTo("stopped");
+      assertThat(rows(s, "CALL QUORUMKV_NODES()").get(other - 1).get(2)).isEqualTo("stopped");
       assertThat(rows(s, "CALL QUORUMKV_REPLICAS('ACCT', '7')").get(other - 1).get(4)).isNull();
       assertThat(rows(s, "CALL QUORUMKV_STOP_NODE('" + other + "')").get(0).get(0))
           .isEqualTo("node " + other + " is already stopped");
@@ -107,7 +109,7 @@ class LocalClusterTest {
 
       assertThat(rows(s, "CALL QUORUMKV_START_NODE('" + other + "')").get(0).get(0).toString())
           .startsWith("node " + other + " (zone-" + other + ") started");
-      assertThat(rows(s, "CALL QUORUMKV_NODES()")).extracting(r -> r.get(3)).containsOnly("up");
+      assertThat(rows(s, "CALL QUORUMKV_NODES()")).extracting(r -> r.get(2)).containsOnly("up");
       assertThat(rows(s, "SELECT bal FROM acct WHERE id = 7")).containsExactly(List.of(90));
     }
   }
@@ -117,7 +119,7 @@ class LocalClusterTest {
     try (Connection c = DriverManager.getConnection(cluster.jdbcUrl());
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS self_t (id BIGINT PRIMARY KEY, v INTEGER)");
-      int self = (Integer) rows(s, "CALL QUORUMKV_NODES()").get(0).get(6);
+      int self = (Integer) rows(s, "CALL QUORUMKV_NODES()").get(0).get(SEEN);
       assertThat(rows(s, "CALL QUORUMKV_STOP_NODE('" + self + "')").get(0).get(0).toString())
           .contains("node " + self + " (zone-" + self + ") stopped");
       // The connection was on that node, which closes a moment after answering; then the
@@ -130,12 +132,12 @@ class LocalClusterTest {
         } catch (SQLException e) {
           continue; // in flight while the node closed: its outcome is unknown, ask again
         }
-        if (!nodes.get(0).get(6).equals(self)) {
+        if (!nodes.get(0).get(SEEN).equals(self)) {
           break;
         }
       }
-      assertThat(nodes.get(self - 1).get(3)).isEqualTo("stopped");
-      assertThat(nodes.get(0).get(6)).isNotEqualTo(self);
+      assertThat(nodes.get(self - 1).get(2)).isEqualTo("stopped");
+      assertThat(nodes.get(0).get(SEEN)).isNotEqualTo(self);
       s.execute("UPSERT INTO self_t (id, v) VALUES (1, 1)");
       assertThat(rows(s, "CALL QUORUMKV_START_NODE('" + self + "')").get(0).get(0).toString())
           .startsWith("node " + self + " (zone-" + self + ") started");

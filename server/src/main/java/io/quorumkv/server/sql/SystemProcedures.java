@@ -54,11 +54,11 @@ final class SystemProcedures {
       List.of(
           MetaImpl.columnMetaData("NODE_ID", 0, int.class, false),
           MetaImpl.columnMetaData("ZONE", 1, String.class, true),
-          MetaImpl.columnMetaData("ADDRESS", 2, String.class, false),
-          MetaImpl.columnMetaData("STATUS", 3, String.class, false),
-          MetaImpl.columnMetaData("SQL_ADDRESS", 4, String.class, true),
-          MetaImpl.columnMetaData("STATE_WRITES", 5, Long.class, true),
-          MetaImpl.columnMetaData("SEEN_FROM", 6, int.class, false));
+          MetaImpl.columnMetaData("STATUS", 2, String.class, false),
+          MetaImpl.columnMetaData("SEEN_FROM", 3, int.class, false),
+          MetaImpl.columnMetaData("ADDRESS", 4, String.class, false),
+          MetaImpl.columnMetaData("SQL_ADDRESS", 5, String.class, true),
+          MetaImpl.columnMetaData("STATE_WRITES", 6, Long.class, true));
 
   static final List<ColumnMetaData> REPLICA_COLUMNS =
       List.of(
@@ -128,7 +128,10 @@ final class SystemProcedures {
     return Optional.of(new Call(name, args));
   }
 
-  /** The result columns of the call. */
+  /**
+   * The result columns of the call. The columns a person reads first come first: sqlline cuts
+   * tables at the terminal width.
+   */
   static List<ColumnMetaData> columns(Call call) {
     return switch (call.name()) {
       case PRIMARY_KEYS -> Metadata.PRIMARY_KEY_COLUMNS;
@@ -187,7 +190,7 @@ final class SystemProcedures {
     for (ClusterView.NodeStatus n : cluster.nodes()) {
       rows.add(
           new Object[] {
-            n.id(), n.zone(), n.address(), n.status(), n.sqlAddress(), n.stateWrites(), self
+            n.id(), n.zone(), n.status(), self, n.address(), n.sqlAddress(), n.stateWrites()
           });
     }
     return rows;
