@@ -44,13 +44,14 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * ClusterBench [--engines bitcask,lsm] [--merging on,off] [--workloads cas,cas-hot,put,get]
- *              [--keys 100000] [--concurrency 64] [--seconds 20] [--warmup 5]
+ *              [--keys 100000] [--concurrency 64] [--seconds 10] [--warmup 3]
  *              [--quick] [--dir DIR] [--out FILE] [--node-jvm-opts "-Xmx1g ..."]
  * </pre>
  */
 public final class ClusterBench {
   static final int VALUE_BYTES = 100;
   static final int HOT_KEYS = 10;
+  private static final int LOAD_IN_FLIGHT = 256;
   private static final long MAX_LATENCY_MICROS = TimeUnit.SECONDS.toMicros(60);
 
   private ClusterBench() {}
@@ -139,8 +140,8 @@ public final class ClusterBench {
     List<String> workloads = List.of("cas", "cas-hot", "put", "get");
     int keys = 100_000;
     int concurrency = 64;
-    double seconds = 20;
-    double warmup = 5;
+    double seconds = 10;
+    double warmup = 3;
     Path dir = Path.of("bench/target/cluster-bench");
     Path out = null;
     List<String> jvm = List.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC");
@@ -168,9 +169,9 @@ public final class ClusterBench {
         case "--out" -> out = Path.of(args[++i]);
         case "--node-jvm-opts" -> jvm = List.of(args[++i].trim().split("\\s+"));
         case "--quick" -> {
-          keys = 20_000;
-          seconds = 4;
-          warmup = 2;
+          keys = 10_000;
+          seconds = 3;
+          warmup = 1;
         }
         default ->
             throw new IllegalArgumentException(
@@ -215,13 +216,15 @@ public final class ClusterBench {
     return Bytes.wrap(v);
   }
 
-  /** Writes every key (and the hot keys) once, with {@code concurrency} puts in flight. */
+  /** Writes every key (and the hot keys) once, with at least 256 puts in flight. */
   private static void load(QuorumClient client, Options o) throws InterruptedException {
     AtomicLong next = new AtomicLong();
     AtomicLong failures = new AtomicLong();
     int total = o.keys + HOT_KEYS;
-    CountDownLatch done = new CountDownLatch(o.concurrency);
-    for (int s = 0; s < o.concurrency; s++) {
+    // First writes take a prepare round each: load with more in flight than the workloads use.
+    int inFlight = Math.max(o.concurrency, LOAD_IN_FLIGHT);
+    CountDownLatch done = new CountDownLatch(inFlight);
+    for (int s = 0; s < inFlight; s++) {
       SplittableRandom rnd = new SplittableRandom(s);
       loadNext(client, next, total, o.keys, rnd, failures, done);
     }
@@ -245,11 +248,29 @@ public final class ClusterBench {
       return;
     }
     Bytes k = i < keys ? key((int) i) : hotKey((int) (i - keys));
+    loadKey(client, k, 0, next, total, keys, rnd, failures, done);
+  }
+
+  /** Puts {@code k}, retrying (a new put) up to 5 times if the outcome was not definite. */
+  private static void loadKey(
+      QuorumClient client,
+      Bytes k,
+      int attempt,
+      AtomicLong next,
+      int total,
+      int keys,
+      SplittableRandom rnd,
+      AtomicLong failures,
+      CountDownLatch done) {
     client
         .put(k, value(rnd))
         .whenComplete(
             (r, t) -> {
               if (t != null || !(r instanceof CasResult.Applied)) {
+                if (attempt < 5) {
+                  loadKey(client, k, attempt + 1, next, total, keys, rnd, failures, done);
+                  return;
+                }
                 failures.incrementAndGet();
               }
               loadNext(client, next, total, keys, rnd, failures, done);

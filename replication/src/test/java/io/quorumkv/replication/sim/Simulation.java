@@ -49,6 +49,8 @@ final class Simulation {
    * @param partitions whether the nemesis partitions nodes
    * @param amnesia a deliberately broken disk that forgets even synced writes on crash, to prove
    *     the checker catches the resulting bugs
+   * @param allLazy a deliberately broken node that treats every write as lazy (promises and accepts
+   *     too), to prove the simulator's lazy-write model can lose what matters
    */
   record Config(
       int replicas,
@@ -59,7 +61,32 @@ final class Simulation {
       double dupRate,
       boolean crashes,
       boolean partitions,
-      boolean amnesia) {
+      boolean amnesia,
+      boolean allLazy) {
+
+    /** A configuration with every write's durability as the replica asks. */
+    Config(
+        int replicas,
+        int clients,
+        int keys,
+        int opsPerClient,
+        double dropRate,
+        double dupRate,
+        boolean crashes,
+        boolean partitions,
+        boolean amnesia) {
+      this(
+          replicas,
+          clients,
+          keys,
+          opsPerClient,
+          dropRate,
+          dupRate,
+          crashes,
+          partitions,
+          amnesia,
+          false);
+    }
 
     /** The default faulty configuration for {@code replicas} nodes. */
     static Config faulty(int replicas) {
@@ -402,7 +429,7 @@ final class Simulation {
       for (Effects.Persist p : e.writes()) {
         checkAgreement(p.key(), p.state());
       }
-      boolean sync = e.needsSync();
+      boolean sync = e.needsSync() && !cfg.allLazy();
       if (!sync) {
         for (Effects.Persist p : e.writes()) {
           unsynced.add(new LazyWrite(++lazySeq, p.key(), p.state()));

@@ -27,4 +27,13 @@ class SimulatorFindsBugsTest {
         new Simulation.Config(3, 6, 1, 40, 0.02, 0.0, true, false, /* amnesia= */ true);
     assertThat(failingSeeds(broken, 100)).isPositive();
   }
+
+  @Test
+  void nodesThatDoNotSyncPromisesAndAcceptsAreCaught() {
+    // Only learned values may skip the fsync (PAXOS.md, "Lazy learning"); the simulator must
+    // catch a node that releases promises and accepts before they are durable.
+    Simulation.Config broken =
+        new Simulation.Config(3, 6, 1, 40, 0.02, 0.0, true, false, false, /* allLazy= */ true);
+    assertThat(failingSeeds(broken, 200)).isPositive();
+  }
 }
