@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -287,7 +288,10 @@ public record ServerConfig(
                       Integer.MAX_VALUE,
                       NodeConfig.DEFAULT_MAX_FRAME_BYTES),
               (int) number("request.timeout.ms", 1, 60_000, 2000),
-              number("random.seed", Long.MIN_VALUE, Long.MAX_VALUE, 0x5eed0000L + id),
+              // A fresh seed per start by default: the replica's read-query ids start at a point
+              // drawn from it, and a restarted node must not reuse its previous run's ids, or a
+              // late answer to an old query could answer a new one (see PAXOS.md).
+              number("random.seed", Long.MIN_VALUE, Long.MAX_VALUE, new SecureRandom().nextLong()),
               (int) number("io.threads", 1, 64, 1),
               bool("peer.merging", true));
       int sqlPort = (int) number("sql.port", 0, 65535, -1);

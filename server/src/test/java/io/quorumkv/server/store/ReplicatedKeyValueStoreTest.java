@@ -64,7 +64,10 @@ class ReplicatedKeyValueStoreTest {
                   "peer.port = " + ports[i],
                   "peers = " + peers,
                   "data.dir = " + dir.resolve("node" + i),
-                  "engine.kind = bitcask"));
+                  "engine.kind = bitcask",
+                  // A semantics test, not a timing one: a busy machine must not turn slow into
+                  // unknown.
+                  "request.timeout.ms = 15000"));
       servers[i] = QuorumKvServer.start(configs[i]);
     }
     awaitConnected();
