@@ -27,6 +27,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -55,13 +57,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Exactly once.</b> Each write gets a {@link RequestId} (this client's id and a growing
  * sequence). Failover re-sends the <em>same</em> request id with the retry flag, so a write that
  * was applied by an earlier attempt is answered with its original outcome instead of applying
- * twice. To retry after an {@code Unknown}, call {@link #execute} with the same id. The cluster
- * remembers the latest write of the most recent clients per key (PAXOS.md, "Exactly-once").
+ * twice. To retry after an {@code Unknown}, call {@link #execute} with the same id: this client
+ * remembers the ids it sent recently (the last {@value #REMEMBERED_IDS}) and sends a repeated one
+ * with the retry flag from its first attempt. For an id this client instance may not remember (one
+ * used by an earlier process, or long ago), call {@link #retry}, which always sets the flag. The
+ * flag matters once the id has left the cluster's exactly-once window: a retried conditional write
+ * whose condition is now false is then answered {@code Unknown} (it may have applied earlier)
+ * rather than {@code NotApplied}. The cluster remembers the latest write of the most recent clients
+ * per key (PAXOS.md, "Exactly-once").
  *
  * <p>Thread-safe; one client per application is enough (requests are pipelined on one connection
  * per node). Futures complete on the client's IO thread: do not block in their callbacks.
  */
 public final class QuorumClient implements AutoCloseable {
+  /** How many recently sent write request ids a client remembers to flag their reuse as a retry. */
+  public static final int REMEMBERED_IDS = 65_536;
+
   private final Map<Integer, InetSocketAddress> nodes;
   private final ReplicaGroups groups;
   private final long clientId;
@@ -72,6 +83,16 @@ public final class QuorumClient implements AutoCloseable {
   private final AtomicLong seq = new AtomicLong();
   private final AtomicLong tags = new AtomicLong();
   private final Map<Integer, Connection> connections = new ConcurrentHashMap<>();
+  private final Map<RequestId, Boolean> sentIds =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(1024, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<RequestId, Boolean> eldest) {
+              return size() > REMEMBERED_IDS;
+            }
+          });
   private volatile boolean closed;
 
   private QuorumClient(Builder b) {
@@ -142,13 +163,33 @@ public final class QuorumClient implements AutoCloseable {
   /**
    * Runs {@code operation} on {@code key} with an explicit request id (required for writes, ignored
    * for reads). Use it to retry a write whose outcome was unknown: the same id returns the original
-   * outcome if it was applied. The future completes with a {@link Outcome.ReadOk} or a {@link
+   * outcome if it was applied. A write id this client sent recently (see {@link #REMEMBERED_IDS})
+   * is sent as a retry from the first attempt, so a retry whose id the cluster no longer remembers
+   * answers {@code Unknown}, never a wrong {@code NotApplied}; use {@link #retry} for an id this
+   * client may not remember. The future completes with a {@link Outcome.ReadOk} or a {@link
    * CasResult}, or exceptionally with {@link RequestFailedException}.
    */
   public CompletableFuture<Outcome> execute(Bytes key, Operation operation, RequestId requestId) {
+    return submit(key, operation, requestId, false);
+  }
+
+  /**
+   * Retries a write with a request id used before (by this client or an earlier incarnation of it):
+   * like {@link #execute}, but every attempt carries the retry flag. If the cluster still remembers
+   * the id, the original outcome is returned; if it has forgotten it and the write's condition is
+   * now false, the answer is {@code Unknown} (the first attempt may have applied).
+   */
+  public CompletableFuture<Outcome> retry(Bytes key, Operation operation, RequestId requestId) {
+    return submit(key, operation, requestId, true);
+  }
+
+  private CompletableFuture<Outcome> submit(
+      Bytes key, Operation operation, RequestId requestId, boolean knownRetry) {
     Objects.requireNonNull(key, "key");
+    boolean retry = false;
     if (operation.isWrite()) {
       Objects.requireNonNull(requestId, "writes need a request id");
+      retry = sentIds.put(requestId, Boolean.TRUE) != null || knownRetry;
     }
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     if (closed) {
@@ -156,7 +197,7 @@ public final class QuorumClient implements AutoCloseable {
       return result;
     }
     List<Integer> order = route(key);
-    attempt(key, operation, requestId, order, 0, false, "", result);
+    attempt(key, operation, requestId, order, 0, retry, "", result);
     return result;
   }
 
