@@ -13,11 +13,9 @@ import io.quorumkv.replication.paxos.Operation;
 import io.quorumkv.replication.paxos.Outcome;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -163,7 +161,11 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
         start == null ? null : Bytes.copyOf(start), end == null ? null : Bytes.copyOf(end), limit);
   }
 
-  /** Lists a page of keys, reads them all concurrently, yields the present ones in order. */
+  /**
+   * Lists a page of keys (at most {@link #PAGE}), reads them all concurrently and yields the
+   * present ones in order as soon as each is read; while a page is being read, the next page's
+   * listing is already under way if the scan will need it.
+   */
   private final class ScanIterator implements Iterator<Entry> {
     private final Bytes end;
     private final int limit;
@@ -171,7 +173,9 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
     private boolean fromInclusive = true;
     private boolean exhausted;
     private int returned;
-    private final ArrayDeque<Entry> buffer = new ArrayDeque<>();
+    private CompletableFuture<KeyPage> nextListing;
+    private final ArrayDeque<PendingRead> buffer = new ArrayDeque<>();
+    private Entry ready;
 
     ScanIterator(Bytes start, Bytes end, int limit) {
       this.from = start;
@@ -182,10 +186,29 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
 
     @Override
     public boolean hasNext() {
-      while (buffer.isEmpty() && !exhausted) {
-        fetch();
+      if (returned >= limit) {
+        return false;
       }
-      return !buffer.isEmpty() && returned < limit;
+      while (ready == null) {
+        PendingRead p = buffer.poll();
+        if (p == null) {
+          if (exhausted) {
+            return false;
+          }
+          fetch();
+          continue;
+        }
+        VersionedValue v;
+        try {
+          v = p.value().join();
+        } catch (CompletionException e) {
+          throw new QuorumUnavailableException("scan: read failed: " + e.getCause(), e.getCause());
+        }
+        if (v != null) {
+          ready = new Entry(p.key().toByteArray(), v);
+        }
+      }
+      return true;
     }
 
     @Override
@@ -194,42 +217,53 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
         throw new NoSuchElementException();
       }
       returned++;
-      return buffer.poll();
+      Entry e = ready;
+      ready = null;
+      return e;
+    }
+
+    /**
+     * Keys wanted from the next listing: the rows still to return, plus a margin for absent keys.
+     */
+    private int pageSize(long pending) {
+      // long arithmetic: limit is often Integer.MAX_VALUE ("all rows")
+      long wanted = (long) limit - returned - pending + 16;
+      return (int) Math.max(1, Math.min(PAGE, wanted));
+    }
+
+    private CompletableFuture<KeyPage> listing(long pending) {
+      Bytes lower = from == null || fromInclusive ? from : successor(from);
+      return node.listKeys(lower, end, pageSize(pending), timeoutMillis);
     }
 
     private void fetch() {
-      Bytes lower = from == null || fromInclusive ? from : successor(from);
+      CompletableFuture<KeyPage> listing = nextListing != null ? nextListing : listing(0);
+      nextListing = null;
       KeyPage page;
       try {
-        page =
-            node.listKeys(lower, end, Math.min(PAGE, limit - returned + 16), timeoutMillis).join();
+        page = listing.join();
       } catch (CompletionException e) {
         throw new QuorumUnavailableException(
             "scan: key listing failed: " + e.getCause(), e.getCause());
       }
-      List<CompletableFuture<VersionedValue>> reads = new ArrayList<>();
       for (Bytes k : page.keys()) {
-        reads.add(read(k));
-      }
-      for (int i = 0; i < reads.size(); i++) {
-        VersionedValue v;
-        try {
-          v = reads.get(i).join();
-        } catch (CompletionException e) {
-          throw new QuorumUnavailableException("scan: read failed: " + e.getCause(), e.getCause());
-        }
-        if (v != null) {
-          buffer.add(new Entry(page.keys().get(i).toByteArray(), v));
-        }
+        buffer.add(new PendingRead(k, read(k)));
       }
       if (page.resumeAfter() == null) {
         exhausted = true;
       } else {
         from = page.resumeAfter();
         fromInclusive = false;
+        if ((long) limit - returned > page.keys().size()) {
+          // Even if every key of this page is present the scan needs more: list the next page
+          // while this one is read.
+          nextListing = listing(page.keys().size());
+        }
       }
     }
   }
+
+  private record PendingRead(Bytes key, CompletableFuture<VersionedValue> value) {}
 
   /** The smallest key greater than {@code k}: {@code k} followed by a zero byte. */
   private static Bytes successor(Bytes k) {
