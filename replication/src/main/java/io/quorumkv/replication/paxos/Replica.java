@@ -392,7 +392,7 @@ public final class Replica {
       }
     }
     if (!o.isWrite()) {
-      op.newAttempt(Phase.READ, now + config.attemptTimeoutMillis());
+      op.newAttempt(Phase.READ, now + attemptTimeout(op));
       op.queryId = nextQueryId++;
       broadcast(c, new ReadQuery(c.key, op.queryId, s.version()));
       return;
@@ -405,7 +405,7 @@ public final class Replica {
       // Rule F: we created the latest chosen value and have promised nothing in the next
       // instance, so we own its lowest ballot and may skip phase 1 (see PAXOS.md). The decision
       // was taken against chosen(v), which is the predecessor of whatever instance v + 1 chooses.
-      op.newAttempt(Phase.ACCEPT, now + config.attemptTimeoutMillis());
+      op.newAttempt(Phase.ACCEPT, now + attemptTimeout(op));
       op.instance = s.instance();
       op.ballot = Ballot.fast(self);
       op.proposal = newProposal(s, op, w.value());
@@ -415,7 +415,7 @@ public final class Replica {
     } else {
       // Not the owner, or the condition is false here: a "not applied" answer must come from a
       // prepared round (a linearizable read that completes any in-flight value first).
-      op.newAttempt(Phase.PREPARE, now + config.attemptTimeoutMillis());
+      op.newAttempt(Phase.PREPARE, now + attemptTimeout(op));
       op.instance = s.instance();
       long round =
           Math.max(Math.max(c.maxRound, s.promised().round()), Ballot.FIRST_PREPARED_ROUND - 1) + 1;
@@ -452,6 +452,16 @@ public final class Replica {
   private Proposal newProposal(KeyState s, Op op, Bytes value) {
     return Proposal.next(
         s.chosen(), s.instance(), value, op.req.requestId(), self, config.windowSize());
+  }
+
+  /**
+   * The attempt timeout doubles with each retry of the operation (up to 2^6 times the base): an
+   * attempt's messages leave only after its synced writes, so if persisting takes longer than the
+   * base timeout, a fixed timeout abandons every attempt just before its answers arrive and each
+   * retry adds more synced writes (a livelock, PAXOS.md rule 6).
+   */
+  private long attemptTimeout(Op op) {
+    return config.attemptTimeoutMillis() << Math.min(op.retries, 6);
   }
 
   private void backoff(Op op) {
@@ -522,7 +532,7 @@ public final class Replica {
       op.mayHaveApplied = true;
     }
     Ballot ballot = op.ballot;
-    op.newAttempt(Phase.ACCEPT, now + config.attemptTimeoutMillis());
+    op.newAttempt(Phase.ACCEPT, now + attemptTimeout(op));
     op.ballot = ballot;
     op.proposal = toAccept;
     broadcast(c, new Accept(c.key, op.instance, op.ballot, op.proposal));
@@ -600,7 +610,7 @@ public final class Replica {
     for (ReadState rs : op.reads.values()) {
       if (rs.version() == max && rs.accepted() != null) {
         // A value may be in flight for max + 1: complete it with a full round first.
-        op.newAttempt(Phase.PREPARE, now + config.attemptTimeoutMillis());
+        op.newAttempt(Phase.PREPARE, now + attemptTimeout(op));
         op.instance = s.instance();
         long round =
             Math.max(Math.max(c.maxRound, s.promised().round()), Ballot.FIRST_PREPARED_ROUND - 1)
