@@ -181,6 +181,8 @@ class ReplicatedSqlTest {
     assertThat(rows(2, "SELECT owner FROM acct WHERE id = 1 IF _version >= ?", version))
         .containsExactly(new Object[] {"ann2"});
 
+    assertThat(applied(3, "UPDATE acct SET owner = 'bo' WHERE id = 2 IF EXISTS")).isTrue();
+    assertThat(applied(1, "UPDATE acct SET owner = 'nobody' WHERE id = 99 IF EXISTS")).isFalse();
     assertThat(applied(1, "DELETE FROM acct WHERE id = 2 IF EXISTS")).isTrue();
     assertThat(applied(2, "DELETE FROM acct WHERE id = 2 IF EXISTS")).isFalse();
     assertThat(count(3, "DELETE FROM acct WHERE id = 3")).isEqualTo(1);
@@ -209,6 +211,12 @@ class ReplicatedSqlTest {
         .hasSize(2);
     assertThat(rows(1, "SELECT n FROM item ORDER BY price DESC LIMIT 2 OFFSET 1"))
         .containsExactly(new Object[] {28}, new Object[] {27});
+    // Statements whose WHERE is not a whole key: atomic per row, one round per matching row.
+    assertThat(count(2, "UPDATE item SET price = price + 1 WHERE cat = 'b' AND n > 20"))
+        .isEqualTo(5);
+    assertThat(rows(3, "SELECT price FROM item WHERE cat = 'b' AND n = 21"))
+        .containsExactly(new Object[] {21 * 1.5 + 1});
+    assertThat(count(3, "DELETE FROM item WHERE price > 1000")).isZero();
     StringBuilder plan = new StringBuilder();
     for (Object[] line : rows(2, "EXPLAIN SELECT price FROM item WHERE cat = 'a' AND n = 4")) {
       plan.append(line[0]).append('\n');
