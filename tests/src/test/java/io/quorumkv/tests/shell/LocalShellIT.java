@@ -157,6 +157,9 @@ class LocalShellIT {
             launcher.getParent().getParent().toString(),
             launcher + " local --port-base " + base);
     assertThat(out).isEmpty();
+    // Keep the pane (and its last screen) after the launcher exits, so quitting can be read even
+    // when the launcher is faster than the first poll.
+    tmux("set-option", "-t", "qkv", "remain-on-exit", "on");
     await(0, "the shell's prompt", t -> t.contains(PROMPT));
   }
 
@@ -164,16 +167,14 @@ class LocalShellIT {
     int from = screen().stripTrailing().length();
     tmux("send-keys", "-t", "qkv", "C-d");
     long deadline = System.nanoTime() + TIMEOUT_NANOS;
-    while (tmux("has-session", "-t", "qkv").isEmpty()) {
-      String s = screen();
-      if (!s.isBlank()) {
-        screenSeen = s;
-      }
+    while (!tmux("display-message", "-p", "-t", "qkv", "#{pane_dead}").strip().equals("1")) {
       assertThat(System.nanoTime()).as("the launcher exits after Ctrl-D").isLessThan(deadline);
-      Thread.sleep(50); // polling for the session's end
+      Thread.sleep(50); // polling for the launcher's exit
     }
+    screenSeen = screen();
     assertThat(screenSeen.substring(Math.min(from, screenSeen.length())))
         .contains("stopping the local cluster");
+    tmux("kill-session", "-t", "qkv");
   }
 
   @AfterEach
