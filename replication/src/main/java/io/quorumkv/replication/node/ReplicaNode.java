@@ -179,10 +179,13 @@ public final class ReplicaNode implements AutoCloseable {
   public static ReplicaNode start(NodeConfig config, StorageEngine engine, LongSupplier clock) {
     ReplicaNode node = new ReplicaNode(config, engine, clock);
     try {
-      node.network.start();
+      // Every listening port is bound before the first peer is dialed: outgoing connections are
+      // bound to this node's own address with an ephemeral port, which could otherwise take the
+      // client port this node is about to listen on.
       if (node.clientServer != null) {
         node.clientServer.start();
       }
+      node.network.start();
     } catch (RuntimeException e) {
       node.close();
       throw e;

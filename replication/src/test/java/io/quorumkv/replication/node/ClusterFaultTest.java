@@ -173,8 +173,9 @@ class ClusterFaultTest {
               org.assertj.core.api.Assertions.catchThrowable(
                   () -> ReplicaNode.start(clash, engine)))
           .isInstanceOf(NodeStartException.class)
-          .hasMessageContaining("cannot listen on " + clash.host() + ":" + clash.peerPort())
-          .hasMessageContaining("peer port");
+          // The client port is bound first (before any peer is dialed), so it is the one named.
+          .hasMessageContaining("cannot listen on " + clash.host() + ":" + clash.clientPort())
+          .hasMessageContaining("client port");
     } finally {
       c.close();
     }
