@@ -58,6 +58,10 @@ import org.slf4j.LoggerFactory;
  * tests/target/cluster-it/} and names the directory.
  */
 class ClusterFaultIT {
+
+  /** Search steps per key: a 60 s history of 9 processes on one key can need more than 10 M. */
+  private static final long CHECKER_STEPS = 50_000_000L;
+
   private static final Logger LOG = LoggerFactory.getLogger(ClusterFaultIT.class);
 
   private static final long SEED = Long.getLong("cluster.seed", new SplittableRandom().nextLong());
@@ -256,7 +260,7 @@ class ClusterFaultIT {
 
     List<HistoryOp> history = workload.history();
     long checkStart = System.nanoTime();
-    LinearizabilityChecker.Result result = new LinearizabilityChecker().check(history);
+    LinearizabilityChecker.Result result = new LinearizabilityChecker(CHECKER_STEPS).check(history);
     long checkMillis = (System.nanoTime() - checkStart) / 1_000_000;
     assertThat(result.inconclusive())
         .as("checker search budget exhausted on key %s", result.badKey())
