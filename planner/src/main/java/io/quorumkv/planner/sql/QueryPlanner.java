@@ -27,8 +27,10 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.RelTraitSet;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
 import org.apache.calcite.rel.RelCollationTraitDef;
+import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataTypeField;
@@ -109,9 +111,14 @@ public final class QueryPlanner {
     }
     // Exact arithmetic fails on overflow instead of wrapping around, as on the write path.
     RelNode logical = t.rel().accept(new ConvertToChecked(cluster.getRexBuilder(), true));
-    planner.setRoot(
-        planner.changeTraits(
-            logical, logical.getTraitSet().replace(EnumerableConvention.INSTANCE)));
+    RelTraitSet required = logical.getTraitSet().replace(EnumerableConvention.INSTANCE);
+    if (query.orderBy().isEmpty()) {
+      // Without ORDER BY no order is promised. Requiring the order Calcite derives would fail for
+      // plans it proves empty (a NOT NULL key column IS NULL becomes empty Values, which count as
+      // sorted every way), since nothing else can provide that order without a sort.
+      required = required.replace(RelCollations.EMPTY);
+    }
+    planner.setRoot(planner.changeTraits(logical, required));
     RelNode best;
     try {
       best = planner.findBestExp();
