@@ -1,6 +1,5 @@
 package io.quorumkv.executor;
 
-import io.quorumkv.executor.eval.ExprCompiler;
 import io.quorumkv.executor.write.QueryRunner;
 import io.quorumkv.executor.write.WritePlan;
 import io.quorumkv.executor.write.WritePlans;
@@ -25,6 +24,7 @@ import io.quorumkv.planner.schema.TableDef;
 import io.quorumkv.planner.sql.PlannedQuery;
 import io.quorumkv.planner.sql.QueryColumn;
 import io.quorumkv.planner.sql.QueryPlanner;
+import io.quorumkv.planner.sql.QueryTranslator;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -136,7 +136,7 @@ final class StatementCompiler {
   }
 
   private static ColumnDef columnDef(io.quorumkv.parser.ast.ColumnDef c) {
-    return ColumnDef.of(c.name().value(), ExprCompiler.columnType(c.type()), !c.notNull());
+    return ColumnDef.of(c.name().value(), QueryTranslator.columnType(c.type()), !c.notNull());
   }
 
   private CompiledStatement describe(DescribeTable d) {

@@ -6,7 +6,6 @@ import io.quorumkv.parser.ast.BinaryLiteral;
 import io.quorumkv.parser.ast.BooleanLiteral;
 import io.quorumkv.parser.ast.Cast;
 import io.quorumkv.parser.ast.ColumnRef;
-import io.quorumkv.parser.ast.DataType;
 import io.quorumkv.parser.ast.DecimalLiteral;
 import io.quorumkv.parser.ast.DoubleLiteral;
 import io.quorumkv.parser.ast.Expression;
@@ -27,6 +26,7 @@ import io.quorumkv.planner.QueryException;
 import io.quorumkv.planner.schema.ColumnType;
 import io.quorumkv.planner.schema.ColumnType.Kind;
 import io.quorumkv.planner.schema.TableDef;
+import io.quorumkv.planner.sql.QueryTranslator;
 import java.math.BigDecimal;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -417,7 +417,7 @@ public final class ExprCompiler {
   }
 
   private Expr cast(Cast c) {
-    ColumnType to = columnType(c.type());
+    ColumnType to = QueryTranslator.columnType(c.type());
     Expr a = compile(c.operand(), to);
     ColumnType from = a.type();
     return new Expr(
@@ -544,21 +544,5 @@ public final class ExprCompiler {
 
   private static QueryException mismatch(SourcePos pos, String message) {
     return QueryException.at(pos, QueryException.DATATYPE_MISMATCH, message);
-  }
-
-  /** The column type a parsed data type names. */
-  public static ColumnType columnType(DataType t) {
-    return switch (t.kind()) {
-      case BOOLEAN -> ColumnType.BOOLEAN;
-      case INTEGER -> ColumnType.INTEGER;
-      case BIGINT -> ColumnType.BIGINT;
-      case DOUBLE -> ColumnType.DOUBLE;
-      case DECIMAL ->
-          ColumnType.decimal(
-              t.precision().orElse(ColumnType.MAX_DECIMAL_PRECISION), t.scale().orElse(0));
-      case VARCHAR -> ColumnType.varchar(t.precision().orElse(-1));
-      case VARBINARY -> ColumnType.varbinary(t.precision().orElse(-1));
-      case TIMESTAMP -> ColumnType.TIMESTAMP;
-    };
   }
 }
