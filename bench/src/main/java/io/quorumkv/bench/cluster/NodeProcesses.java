@@ -19,15 +19,19 @@ import java.util.stream.Stream;
 /**
  * Three node JVMs ({@code io.quorumkv.server.QuorumKvServer} with generated configs) on 127.0.0.2,
  * .3 and .4, each with its own data directory and log file under {@code dir}. Ports are free ports
- * found at start (other tests may use the example ports). Not thread-safe.
+ * found at start (other tests may use the example ports). Each node also serves SQL ({@link
+ * #jdbcUrl()}). Public for the peer comparison (bench-peers). Not thread-safe.
  */
-final class NodeProcesses implements AutoCloseable {
-  static final int NODES = 3;
+public final class NodeProcesses implements AutoCloseable {
+  /** The number of nodes. */
+  public static final int NODES = 3;
+
   private static final long CLK_TCK = 100; // USER_HZ on Linux (getconf CLK_TCK)
 
   private final Path dir;
   private final List<Process> processes = new ArrayList<>();
   private final List<InetSocketAddress> clientAddresses = new ArrayList<>();
+  private final List<InetSocketAddress> sqlAddresses = new ArrayList<>();
 
   private NodeProcesses(Path dir) {
     this.dir = dir;
@@ -39,18 +43,23 @@ final class NodeProcesses implements AutoCloseable {
    * @param engine bitcask, lsm or memory
    * @param merging the nodes' {@code peer.merging}
    * @param jvmOptions extra options for every node JVM (heap, GC, JFR, ...)
+   * @throws IOException if a node cannot be started
+   * @throws InterruptedException if interrupted while waiting for the nodes
    */
-  static NodeProcesses start(Path dir, String engine, boolean merging, List<String> jvmOptions)
+  public static NodeProcesses start(
+      Path dir, String engine, boolean merging, List<String> jvmOptions)
       throws IOException, InterruptedException {
     deleteRecursively(dir);
     Files.createDirectories(dir);
     NodeProcesses n = new NodeProcesses(dir);
     int[] peerPorts = new int[NODES + 1];
     int[] clientPorts = new int[NODES + 1];
+    int[] sqlPorts = new int[NODES + 1];
     StringBuilder peers = new StringBuilder();
     for (int i = 1; i <= NODES; i++) {
       peerPorts[i] = freePort(host(i));
       clientPorts[i] = freePort(host(i));
+      sqlPorts[i] = freePort(host(i));
       peers.append(i == 1 ? "" : ", ").append(i + "=" + host(i) + ":" + peerPorts[i]);
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -66,6 +75,7 @@ final class NodeProcesses implements AutoCloseable {
                 "listen.address = " + host(i),
                 "peer.port = " + peerPorts[i],
                 "client.port = " + clientPorts[i],
+                "sql.port = " + sqlPorts[i],
                 "peers = " + peers,
                 "data.dir = " + dir.resolve("node" + i).toAbsolutePath(),
                 "engine.kind = " + engine,
@@ -84,6 +94,7 @@ final class NodeProcesses implements AutoCloseable {
         n.processes.add(
             new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
         n.clientAddresses.add(new InetSocketAddress(host(i), clientPorts[i]));
+        n.sqlAddresses.add(new InetSocketAddress(host(i), sqlPorts[i]));
       }
       n.awaitReady();
     } catch (IOException | InterruptedException | RuntimeException e) {
@@ -93,7 +104,8 @@ final class NodeProcesses implements AutoCloseable {
     return n;
   }
 
-  static String host(int node) {
+  /** The loopback address of node {@code node} (1-based). */
+  public static String host(int node) {
     return "127.0.0." + (node + 1);
   }
 
@@ -104,7 +116,7 @@ final class NodeProcesses implements AutoCloseable {
   }
 
   /** A client of all three nodes. */
-  QuorumClient client(Duration timeout) {
+  public QuorumClient client(Duration timeout) {
     QuorumClient.Builder b = QuorumClient.builder().timeout(timeout).attempts(3);
     for (int i = 1; i <= NODES; i++) {
       b.node(i, clientAddresses.get(i - 1));
@@ -145,13 +157,32 @@ final class NodeProcesses implements AutoCloseable {
     }
   }
 
+  /** The nodes' native client addresses, node 1 first. */
+  public List<InetSocketAddress> clientAddresses() {
+    return List.copyOf(clientAddresses);
+  }
+
+  /** The JDBC URL of all three nodes' SQL endpoints. */
+  public String jdbcUrl() {
+    StringBuilder url = new StringBuilder("jdbc:quorumkv://");
+    for (InetSocketAddress a : sqlAddresses) {
+      url.append(url.length() > "jdbc:quorumkv://".length() ? "," : "");
+      url.append(a.getHostString()).append(':').append(a.getPort());
+    }
+    return url.toString();
+  }
+
   /** The node JVMs' process ids, node 1 first. */
-  List<Long> pids() {
+  public List<Long> pids() {
     return processes.stream().map(Process::pid).toList();
   }
 
-  /** Each node's counters, node 1 first. */
-  List<Map<String, Long>> stats(QuorumClient client) throws Exception {
+  /**
+   * Each node's counters, node 1 first.
+   *
+   * @throws Exception if a node does not answer within 10 s
+   */
+  public List<Map<String, Long>> stats(QuorumClient client) throws Exception {
     List<Map<String, Long>> all = new ArrayList<>();
     for (int i = 1; i <= NODES; i++) {
       all.add(client.stats(i).get(10, TimeUnit.SECONDS));
