@@ -2,6 +2,7 @@ package io.quorumkv.executor;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.quorumkv.executor.catalog.SchemaLease;
 import io.quorumkv.executor.catalog.StoreCatalog;
 import io.quorumkv.executor.read.StoreRowSource;
 import io.quorumkv.executor.store.KeyValueStore;
@@ -20,8 +21,8 @@ import java.util.function.Supplier;
  * connection.
  *
  * <p>Plans are cached by statement text (Caffeine, bounded by count); a cached plan is used only
- * after checking that every table it was planned against still has the same id and schema version,
- * so DDL never leaves a stale plan in use.
+ * after checking that every table it was planned against still has the same id and schema version
+ * in the catalog (as of the {@link SchemaLease}), so DDL never leaves a stale plan in use.
  */
 public final class SqlEngine {
 
@@ -36,9 +37,17 @@ public final class SqlEngine {
   private final RequestIdSource ownRequests;
   private final StoreRowSource rowSource;
 
-  /** An engine over {@code store}; client ids of sessions come from a secure random source. */
+  /**
+   * An engine over {@code store}; client ids of sessions come from a secure random source, the
+   * schema lease is {@link SchemaLease#configured()}.
+   */
   public SqlEngine(KeyValueStore store) {
     this(store, new SecureRandom()::nextLong);
+  }
+
+  /** An engine over {@code store} with the {@link SchemaLease#configured() configured} lease. */
+  public SqlEngine(KeyValueStore store, LongSupplier clientIds) {
+    this(store, clientIds, SchemaLease.configured());
   }
 
   /**
@@ -46,12 +55,14 @@ public final class SqlEngine {
    *
    * @param clientIds the identity of each new session for the store's request de-duplication; must
    *     not repeat across sessions of any node (hence random by default)
+   * @param lease how long the engine may use a table definition without reading the catalog again;
+   *     every engine on the same store must use the same lease (or a longer DDL wait)
    */
-  public SqlEngine(KeyValueStore store, LongSupplier clientIds) {
+  public SqlEngine(KeyValueStore store, LongSupplier clientIds, SchemaLease lease) {
     this.store = Objects.requireNonNull(store, "store");
     this.clientIds = Objects.requireNonNull(clientIds, "clientIds");
     this.ownRequests = new RequestIdSource(clientIds.getAsLong());
-    this.catalog = new StoreCatalog(store, ownRequests);
+    this.catalog = new StoreCatalog(store, ownRequests, Objects.requireNonNull(lease, "lease"));
     this.rowIds = new RowIdAllocator(catalog);
     this.rowSource = new StoreRowSource(store, catalog);
     this.plans = Caffeine.newBuilder().maximumSize(PLAN_CACHE_SIZE).build();

@@ -7,6 +7,7 @@ import io.quorumkv.planner.QueryException;
 import io.quorumkv.planner.schema.TableDef;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class DdlTest extends SqlTestSupport {
@@ -103,7 +104,7 @@ class DdlTest extends SqlTestSupport {
 
   @Test
   void schemaChangesAreVisibleToOtherEnginesOnTheSameStore() {
-    SqlEngine other = new SqlEngine(store);
+    SqlEngine other = new SqlEngine(store, new AtomicLong(1000)::incrementAndGet, TEST_LEASE);
     run("CREATE TABLE t (k INT PRIMARY KEY)");
     assertThat(other.openSession().execute("SHOW TABLES")).isInstanceOf(StatementResult.Rows.class);
     other.openSession().execute("ALTER TABLE t ADD COLUMN v INT");

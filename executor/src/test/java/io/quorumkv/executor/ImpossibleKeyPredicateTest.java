@@ -17,7 +17,8 @@ class ImpossibleKeyPredicateTest {
   void keyColumnIsNullPlansAndReturnsNothing() {
     AtomicLong clients = new AtomicLong();
     SqlSession session =
-        new SqlEngine(new LocalKeyValueStore(), clients::incrementAndGet).openSession();
+        new SqlEngine(new LocalKeyValueStore(), clients::incrementAndGet, SqlTestSupport.TEST_LEASE)
+            .openSession();
     session.execute(
         "CREATE TABLE t (k1 INT NOT NULL, k2 VARCHAR(4) NOT NULL, a INT, b DECIMAL(8, 2),"
             + " PRIMARY KEY (k1, k2))");

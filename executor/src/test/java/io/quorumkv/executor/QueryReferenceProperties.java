@@ -42,7 +42,9 @@ class QueryReferenceProperties {
   static void load() throws SQLException {
     h2 = DriverManager.getConnection("jdbc:h2:mem:ref" + System.identityHashCode(DDL));
     AtomicLong clients = new AtomicLong();
-    session = new SqlEngine(new LocalKeyValueStore(), clients::incrementAndGet).openSession();
+    session =
+        new SqlEngine(new LocalKeyValueStore(), clients::incrementAndGet, SqlTestSupport.TEST_LEASE)
+            .openSession();
     try (Statement s = h2.createStatement()) {
       s.execute(DDL);
     }

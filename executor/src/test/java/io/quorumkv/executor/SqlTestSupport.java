@@ -3,12 +3,14 @@ package io.quorumkv.executor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.quorumkv.executor.catalog.SchemaLease;
 import io.quorumkv.executor.catalog.StoreCatalog;
 import io.quorumkv.executor.encoding.RowCodec;
 import io.quorumkv.executor.store.KeyValueStore;
 import io.quorumkv.executor.store.LocalKeyValueStore;
 import io.quorumkv.planner.QueryException;
 import io.quorumkv.planner.schema.TableDef;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -18,9 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /** An engine over a fresh in-process store, and helpers to look at what it wrote. */
 abstract class SqlTestSupport {
 
+  /**
+   * A short lease, so tests exercise the cache and the DDL wait without spending a second per DDL.
+   */
+  static final SchemaLease TEST_LEASE = SchemaLease.of(Duration.ofMillis(20));
+
   final LocalKeyValueStore store = new LocalKeyValueStore();
   private final AtomicLong clients = new AtomicLong();
-  final SqlEngine engine = new SqlEngine(store, clients::incrementAndGet);
+  final SqlEngine engine = new SqlEngine(store, clients::incrementAndGet, TEST_LEASE);
   final SqlSession session = engine.openSession();
 
   StatementResult run(String sql, Object... params) {

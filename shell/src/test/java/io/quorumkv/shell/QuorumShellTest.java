@@ -3,6 +3,7 @@ package io.quorumkv.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumkv.executor.SqlEngine;
+import io.quorumkv.executor.catalog.SchemaLease;
 import io.quorumkv.executor.store.LocalKeyValueStore;
 import io.quorumkv.server.sql.SqlServer;
 import java.io.ByteArrayInputStream;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +32,13 @@ class QuorumShellTest {
 
   @BeforeEach
   void start() throws Exception {
-    server = SqlServer.start(0, new SqlEngine(new LocalKeyValueStore(), clients::incrementAndGet));
+    server =
+        SqlServer.start(
+            0,
+            new SqlEngine(
+                new LocalKeyValueStore(),
+                clients::incrementAndGet,
+                SchemaLease.of(Duration.ofMillis(20))));
   }
 
   @AfterEach

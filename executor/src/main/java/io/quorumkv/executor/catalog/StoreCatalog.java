@@ -40,9 +40,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code [0 0 0 0] 0x03 <table id>} holds the next hidden row id of a key-less table.
  * </ul>
  *
- * <p>Every lookup reads the table's catalog key (one linearizable read), so a statement never runs
- * against a schema older than the last acknowledged DDL; the cache, keyed by the entry's version,
- * only saves decoding. Thread-safe.
+ * <p>Lookups ({@link #table}) use a definition this node read within its {@link SchemaLease}; an
+ * expired or missing one is read again (one linearizable read). Absence is never cached. Every
+ * schema change (CREATE, DROP, ALTER), once its catalog write committed, waits out the lease before
+ * it returns, so a statement that starts after a DDL returned, on any node, runs against the new
+ * schema; executor/CATALOG.md has the argument and what a statement running across a DDL can see.
+ * {@link #fresh} always reads. Thread-safe.
  */
 public final class StoreCatalog implements CatalogReader {
 
@@ -60,18 +63,27 @@ public final class StoreCatalog implements CatalogReader {
 
   private final KeyValueStore store;
   private final Supplier<RequestId> requestIds;
+  private final SchemaLease lease;
   private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
-  private record Cached(long version, TableDef table) {}
+  /** A definition, its catalog entry's version and when the read that fetched it started. */
+  private record Cached(long version, TableDef table, long fetchStartNanos) {}
 
   /**
    * A catalog over {@code store}.
    *
    * @param requestIds request ids for the catalog's own writes
+   * @param lease how long this node may use a definition it read, and how long DDL waits
    */
-  public StoreCatalog(KeyValueStore store, Supplier<RequestId> requestIds) {
+  public StoreCatalog(KeyValueStore store, Supplier<RequestId> requestIds, SchemaLease lease) {
     this.store = store;
     this.requestIds = requestIds;
+    this.lease = lease;
+  }
+
+  /** The lease this catalog uses. */
+  public SchemaLease lease() {
+    return lease;
   }
 
   /** The first bytes of every key of table {@code id}. */
@@ -89,24 +101,59 @@ public final class StoreCatalog implements CatalogReader {
     return ByteBuffer.allocate(5 + rest.length).putInt(SYSTEM_TABLE_ID).put(kind).put(rest).array();
   }
 
-  private static byte[] tableKey(String name) {
+  /** The catalog key of a table's definition. */
+  static byte[] tableKey(String name) {
     return systemKey(TABLE, name.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * The table's definition as of some moment after the start of the last lease period: from this
+   * node's cache while the read that fetched it started less than the lease length ago, else read
+   * from the store (one linearizable read). Always at least as new as the last DDL on the table
+   * that returned before this call began.
+   */
   @Override
   public Optional<TableDef> table(String name) {
+    Cached c = cache.get(name);
+    if (c != null && lease.enabled() && lease.usable(c.fetchStartNanos())) {
+      return Optional.of(c.table());
+    }
+    return fresh(name);
+  }
+
+  /**
+   * The table's definition read from the store now (linearizable), bypassing the cache; for a
+   * statement that found a row written under a newer schema than its own.
+   */
+  public Optional<TableDef> fresh(String name) {
+    long start = lease.now();
     VersionedValue v = store.get(tableKey(name)).join();
     if (v == null) {
       cache.remove(name);
       return Optional.empty();
     }
     Cached c = cache.get(name);
-    if (c != null && c.version() == v.version()) {
-      return Optional.of(c.table());
+    TableDef def =
+        c != null && c.version() == v.version() ? c.table() : TableDefCodec.decode(v.value());
+    if (lease.enabled()) {
+      // Keep the newest fetch: a slow read that started earlier must not shorten the lease of a
+      // later one, nor bring back an older definition.
+      cache.merge(
+          name,
+          new Cached(v.version(), def, start),
+          (old, mine) ->
+              old.version() > mine.version()
+                      || (old.version() == mine.version()
+                          && old.fetchStartNanos() - mine.fetchStartNanos() > 0)
+                  ? old
+                  : mine);
     }
-    TableDef def = TableDefCodec.decode(v.value());
-    cache.put(name, new Cached(v.version(), def));
     return Optional.of(def);
+  }
+
+  /** Waits out every lease on the definitions before a catalog write that just committed. */
+  private void awaitLeases() {
+    lease.awaitDdlVisible(lease.now());
   }
 
   /**
@@ -161,6 +208,8 @@ public final class StoreCatalog implements CatalogReader {
       return taken(name, ifNotExists);
     }
     LOG.debug("created table {} with id {}", name, id);
+    cache.remove(name);
+    awaitLeases();
     return Optional.of(def);
   }
 
@@ -214,6 +263,9 @@ public final class StoreCatalog implements CatalogReader {
       }
       throw new QueryException(QueryException.UNDEFINED_TABLE, "table " + name + " does not exist");
     }
+    // Purged after the wait, so statements still running on the old definition find its rows
+    // for as long as any node may still start one.
+    awaitLeases();
     purgeRows(dropped.get().id());
     return true;
   }
@@ -273,6 +325,8 @@ public final class StoreCatalog implements CatalogReader {
     if (!outcome.applied()) {
       throw error.get();
     }
+    cache.remove(name);
+    awaitLeases();
     return changed.get();
   }
 

@@ -114,7 +114,7 @@ public final class StoreRowSource implements RowSource {
     if (RowCodec.schemaVersion(v.value()) > table.schemaVersion()) {
       def =
           catalog
-              .table(table.name())
+              .fresh(table.name())
               .filter(t -> t.id() == table.id())
               .orElseThrow(
                   () ->

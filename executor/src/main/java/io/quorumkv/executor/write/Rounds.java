@@ -76,7 +76,7 @@ final class Rounds {
   static TableDef refresh(WriteContext ctx, TableDef def) {
     TableDef fresh =
         ctx.catalog()
-            .table(def.name())
+            .fresh(def.name())
             .orElseThrow(
                 () ->
                     new QueryException(

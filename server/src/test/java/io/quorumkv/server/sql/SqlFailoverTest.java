@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.quorumkv.executor.SqlEngine;
+import io.quorumkv.executor.catalog.SchemaLease;
 import io.quorumkv.executor.store.LocalKeyValueStore;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +34,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class SqlFailoverTest {
 
+  private static final SchemaLease LEASE = SchemaLease.of(Duration.ofMillis(20));
+
   private final AtomicLong clients = new AtomicLong();
   private final LocalKeyValueStore store = new LocalKeyValueStore();
   private final GatedStore gatedA = new GatedStore(store);
@@ -40,8 +44,8 @@ class SqlFailoverTest {
 
   @BeforeEach
   void start() throws Exception {
-    a = SqlServer.start(0, new SqlEngine(gatedA, clients::incrementAndGet));
-    b = SqlServer.start(0, new SqlEngine(store, clients::incrementAndGet));
+    a = SqlServer.start(0, new SqlEngine(gatedA, clients::incrementAndGet, LEASE));
+    b = SqlServer.start(0, new SqlEngine(store, clients::incrementAndGet, LEASE));
     try (Connection c = DriverManager.getConnection(url());
         Statement s = c.createStatement()) {
       s.executeUpdate("CREATE TABLE t (id BIGINT PRIMARY KEY, v VARCHAR)");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.quorumkv.executor.SqlEngine;
+import io.quorumkv.executor.catalog.SchemaLease;
 import io.quorumkv.executor.store.LocalKeyValueStore;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -17,6 +18,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +39,11 @@ class SqlServerJdbcTest {
 
   @BeforeEach
   void start() throws Exception {
-    SqlEngine engine = new SqlEngine(new LocalKeyValueStore(), clients::incrementAndGet);
+    SqlEngine engine =
+        new SqlEngine(
+            new LocalKeyValueStore(),
+            clients::incrementAndGet,
+            SchemaLease.of(Duration.ofMillis(20)));
     server = SqlServer.start(0, engine);
     conn = DriverManager.getConnection(url());
   }

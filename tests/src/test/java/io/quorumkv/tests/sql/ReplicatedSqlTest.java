@@ -3,9 +3,11 @@ package io.quorumkv.tests.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.quorumkv.executor.PreparedSql;
 import io.quorumkv.executor.SqlEngine;
 import io.quorumkv.executor.SqlSession;
 import io.quorumkv.executor.StatementResult;
+import io.quorumkv.executor.catalog.SchemaLease;
 import io.quorumkv.planner.QueryException;
 import io.quorumkv.server.QuorumKvServer;
 import io.quorumkv.server.ServerConfig;
@@ -15,6 +17,8 @@ import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,6 +44,7 @@ class ReplicatedSqlTest {
 
   private static final QuorumKvServer[] servers = new QuorumKvServer[4];
   private static final SqlEngine[] engines = new SqlEngine[4];
+  private static final Duration LEASE = Duration.ofMillis(300);
 
   private static int freePort(String host) {
     try (ServerSocket s = new ServerSocket()) {
@@ -84,7 +89,9 @@ class ReplicatedSqlTest {
       Thread.sleep(10);
     }
     for (int i = 1; i <= 3; i++) {
-      engines[i] = new SqlEngine(servers[i].store());
+      // A short lease keeps each DDL's wait short; the argument does not depend on its length.
+      engines[i] =
+          new SqlEngine(servers[i].store(), new SecureRandom()::nextLong, SchemaLease.of(LEASE));
     }
   }
 
@@ -146,6 +153,64 @@ class ReplicatedSqlTest {
     on(3).execute("CREATE TABLE IF NOT EXISTS ddl_t (id BIGINT PRIMARY KEY)");
     on(1).execute("DROP TABLE IF EXISTS ddl_t");
     on(1).execute("DROP TABLE IF EXISTS ddl_t");
+  }
+
+  /**
+   * The schema lease across nodes: right before each DDL the other nodes read the table (so each
+   * holds a fresh lease on the old definition, and prepared statements planned against it), and
+   * statements they start as soon as the DDL returned must run against the new schema.
+   */
+  @Test
+  void schemaChangesAreSeenByStatementsStartedAfterwardsOnOtherNodes() {
+    on(1).execute("CREATE TABLE lease_t (id BIGINT PRIMARY KEY, v INT)");
+    SqlSession[] sessions = {null, on(1), on(2), on(3)};
+    PreparedSql[] reads = new PreparedSql[4];
+    for (int n = 1; n <= 3; n++) {
+      reads[n] = sessions[n].prepare("SELECT * FROM lease_t WHERE id = ?");
+    }
+    for (int round = 0; round < 3; round++) {
+      int ddl = 1 + round % 3;
+      for (int n = 1; n <= 3; n++) {
+        reads[n].execute(1L);
+      }
+      sessions[ddl].execute("ALTER TABLE lease_t ADD COLUMN c" + round + " INT");
+      for (int n = 1; n <= 3; n++) {
+        long id = 10L * round + n;
+        sessions[n].execute(
+            "INSERT INTO lease_t (id, v, c" + round + ") VALUES (?, ?, ?)", id, n, round);
+        Object[] row = ((StatementResult.Rows) reads[n].execute(id)).rows().get(0);
+        assertThat(reads[n].resultColumns()).hasSize(3 + round);
+        assertThat(row).hasSize(3 + round);
+        assertThat(row[2 + round]).isEqualTo(round);
+      }
+    }
+
+    for (int n = 1; n <= 3; n++) {
+      reads[n].execute(1L);
+    }
+    sessions[1].execute("DROP TABLE lease_t");
+    for (int n = 2; n <= 3; n++) {
+      PreparedSql read = reads[n];
+      assertThatThrownBy(() -> read.execute(1L))
+          .isInstanceOfSatisfying(
+              QueryException.class,
+              e -> assertThat(e.sqlState()).isEqualTo(QueryException.UNDEFINED_TABLE));
+      SqlSession session = sessions[n];
+      assertThatThrownBy(() -> session.execute("INSERT INTO lease_t (id, v) VALUES (99, 1)"))
+          .isInstanceOf(QueryException.class);
+    }
+
+    // Re-created under the same name with another shape: the others see the new, empty table.
+    sessions[2].execute("CREATE TABLE lease_t (id BIGINT PRIMARY KEY, w VARCHAR(5))");
+    assertThat(rows(3, "SELECT * FROM lease_t")).isEmpty();
+    assertThat(rows(1, "SELECT * FROM lease_t")).isEmpty();
+    for (int n : new int[] {3, 1}) {
+      sessions[n].execute("INSERT INTO lease_t (id, w) VALUES (?, ?)", (long) n, "n" + n);
+      assertThat(((StatementResult.Rows) reads[n].execute((long) n)).rows())
+          .containsExactly(new Object[] {(long) n, "n" + n});
+    }
+    assertThat(rows(2, "SELECT w FROM lease_t WHERE id = 3")).containsExactly(new Object[] {"n3"});
+    sessions[3].execute("DROP TABLE lease_t");
   }
 
   @Test
