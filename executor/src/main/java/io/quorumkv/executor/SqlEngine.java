@@ -13,6 +13,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SQL front end of one node: owns the catalog view, hidden row ids and the prepared-plan cache
@@ -25,6 +27,8 @@ import java.util.function.Supplier;
  * in the catalog (as of the {@link SchemaLease}), so DDL never leaves a stale plan in use.
  */
 public final class SqlEngine {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqlEngine.class);
 
   /** Prepared statements kept per engine. */
   static final int PLAN_CACHE_SIZE = 1_000;
@@ -71,6 +75,31 @@ public final class SqlEngine {
   /** Opens a session; sessions are cheap, and one must be used by one thread at a time. */
   public SqlSession openSession() {
     return new SqlSession(this, new RequestIdSource(clientIds.getAsLong()));
+  }
+
+  /**
+   * Plans and runs a few statements of every kind on a private in-memory engine, so the first
+   * statements a node serves do not pay the SQL layer's cold start (class loading and Calcite's
+   * planner and code generator, seconds on a cold JVM). Touches no shared state; call it on a
+   * background thread when a node starts.
+   */
+  public static void warmUp() {
+    long start = System.nanoTime();
+    SqlSession s =
+        new SqlEngine(
+                new io.quorumkv.executor.store.LocalKeyValueStore(),
+                new AtomicLong()::incrementAndGet,
+                SchemaLease.none())
+            .openSession();
+    s.execute("CREATE TABLE warm (k BIGINT PRIMARY KEY, v BIGINT, s VARCHAR(10))");
+    s.execute("INSERT INTO warm (k, v, s) VALUES (?, ?, ?)", 1L, 1L, "a");
+    s.execute("UPSERT INTO warm (k, v) VALUES (?, ?)", 2L, 2L);
+    s.execute("SELECT v FROM warm WHERE k = ?", 1L);
+    s.execute("SELECT k, COUNT(*) FROM warm WHERE v > ? GROUP BY k ORDER BY k", 0L);
+    s.execute("SELECT * FROM warm WHERE k = ? IF v = ?", 1L, 1L);
+    s.execute("UPDATE warm SET v = ? WHERE k = ? IF v = ?", 2L, 1L, 1L);
+    s.execute("DELETE FROM warm WHERE k = ?", 2L);
+    LOG.info("SQL layer warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
   }
 
   KeyValueStore store() {

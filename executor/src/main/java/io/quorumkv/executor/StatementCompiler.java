@@ -190,13 +190,14 @@ final class StatementCompiler {
     PlannedQuery planned = QueryPlanner.plan(select, engine.catalog(), params);
     List<ColumnType> types = params.complete();
     List<ResultColumn> cols = columns(planned);
-    return new Compiled(
-        types,
-        cols,
-        true,
-        planned.tables(),
-        (p, session) -> new StatementResult.Rows(cols, planned.run(p, engine.rowSource())),
-        planned.explain());
+    BiFunction<Object[], SqlSession, StatementResult> run =
+        forExplain
+            ? null
+            : PointRead.of(select, planned, types, cols, engine.rowSource()).orElse(null);
+    if (run == null) {
+      run = (p, session) -> new StatementResult.Rows(cols, planned.run(p, engine.rowSource()));
+    }
+    return new Compiled(types, cols, true, planned.tables(), run, planned.explain());
   }
 
   private static List<ResultColumn> columns(PlannedQuery planned) {

@@ -21,10 +21,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A node's SQL port: JDBC clients (module jdbc-driver) connect over TCP and exchange Avatica
@@ -36,6 +39,9 @@ import org.apache.calcite.avatica.remote.Service;
  * stops the threads. Thread-safe.
  */
 public final class SqlServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqlServer.class);
+  private static final AtomicBoolean WARMED = new AtomicBoolean();
 
   /** The server's version, reported in database metadata. */
   public static final String VERSION = "0.1.0";
@@ -97,6 +103,21 @@ public final class SqlServer implements AutoCloseable {
       throw e;
     }
     this.channel = bound.channel();
+    if (WARMED.compareAndSet(false, true)) {
+      // Once per JVM: what it warms (classes, Calcite's caches, JIT) is per process.
+      Thread warm = new Thread(SqlServer::warmUp, "sql-warmup");
+      warm.setDaemon(true);
+      warm.start();
+    }
+  }
+
+  private static void warmUp() {
+    try {
+      SqlEngine.warmUp();
+    } catch (RuntimeException e) {
+      // Only a cold start is lost; the node serves statements either way.
+      LOG.warn("warming up the SQL layer failed", e);
+    }
   }
 
   /**
