@@ -251,7 +251,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       params.add(SqlTypes.parameter(i, types.get(i)));
     }
     s.signature =
-        Signature.create(
+        new CachedSignature(
             columns,
             sql,
             params,
