@@ -25,7 +25,8 @@ class ReportTest {
       s.add(sample("etcd", Workload.CAS, 64, rep, 1000 + rep * 100, 40_000, -1));
       s.add(sample("postgres", Workload.CAS, 64, rep, 4000 + rep * 10, 20_000, -1));
       s.add(sample("quorumkv-jdbc", Workload.CAS, 64, rep, 6000 + rep, 10_000, 12_000L * rep));
-      s.add(sample("quorumkv-jdbc-nomerge", Workload.CAS, 64, rep, 3000, 30_000, 100_000L * rep));
+      s.add(sample("quorumkv-native", Workload.CAS, 64, rep, 8000 + rep, 9_000, 12_000L * rep));
+      s.add(sample("quorumkv-native-nomerge", Workload.CAS, 64, rep, 3000, 30_000, 100_000L * rep));
       s.add(sample("postgres", Workload.GET, 64, rep, 20_000, 2_000, -1));
       s.add(sample("quorumkv-native", Workload.GET, 64, rep, 50_000, 3_000, 1));
     }
@@ -42,7 +43,7 @@ class ReportTest {
     assertThat(t)
         .contains("| etcd | cas | 64 | 1,200 | 1,100–1,300 (±8%) | 10,000 | 40,000 | 80,000 |");
     assertThat(t).contains("| postgres | get | 64 | 20,000 |");
-    assertThat(t.lines().count()).isEqualTo(2 + 6);
+    assertThat(t.lines().count()).isEqualTo(2 + 7);
   }
 
   @Test
@@ -62,7 +63,7 @@ class ReportTest {
         .contains("| cas through JDBC ≥ 2× PostgreSQL single node, lower p99 | 64 | 1.49 ×");
     assertThat(t).containsPattern("PostgreSQL single node, lower p99 .*\\| no \\|");
     assertThat(t).contains("| linearizable get (native) ≥ 2× PostgreSQL plain reads | 64 | 2.50 ×");
-    // frames/op: nomerge 100,000*rep / (6000) ... on 12,000*rep / 12,002ish: cut well above 5
+    // frames/op off: 100,000 * rep / 6,000 ops, on: 12,000 * rep / 16,002 ops
     assertThat(t)
         .containsPattern("merging cuts .* cas \\| 64 \\| [0-9.]+ × .*\\| \\*\\*yes\\*\\* \\|");
   }
@@ -71,13 +72,13 @@ class ReportTest {
   void mergingTablePairsOnAndOff() {
     String t = new Report(plan(), samples()).mergingTable();
     assertThat(t.lines().count()).isEqualTo(3);
-    assertThat(t).contains("| cas | 64 | 6,002 | 3,000 |");
+    assertThat(t).contains("| cas | 64 | 8,002 | 3,000 |");
   }
 
   @Test
   void csvHasEveryRepetition() {
     String csv = new Report(plan(), samples()).csv();
-    assertThat(csv.lines().count()).isEqualTo(1 + 18);
+    assertThat(csv.lines().count()).isEqualTo(1 + 21);
     assertThat(csv.lines().findFirst().orElseThrow()).startsWith("system,workload,clients,rep,");
     assertThat(csv).contains("quorumkv-jdbc,cas,64,2,");
   }

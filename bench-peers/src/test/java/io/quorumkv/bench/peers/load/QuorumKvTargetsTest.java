@@ -6,7 +6,6 @@ import io.quorumkv.bench.peers.ycsb.QuorumKvJdbcBinding;
 import io.quorumkv.replication.node.NodeStartException;
 import io.quorumkv.server.LocalCluster;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,8 +38,6 @@ import site.ycsb.workloads.CoreWorkload;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class QuorumKvTargetsTest {
 
-  private static final long KEYS = 200;
-
   private LocalCluster cluster;
   private Target jdbc;
   private Target nativeTarget;
@@ -69,8 +66,8 @@ class QuorumKvTargetsTest {
     }
     jdbc = Targets.open("quorumkv-jdbc", cluster.jdbcUrl());
     nativeTarget = Targets.open("quorumkv-native", String.join(",", nativeAddresses));
-    jdbc.load(KEYS, 100, 4);
-    nativeTarget.load(KEYS, 100, 4);
+    jdbc.load(TargetChecks.KEYS, 100, 4);
+    nativeTarget.load(TargetChecks.KEYS, 100, 4);
   }
 
   @AfterAll
@@ -86,31 +83,26 @@ class QuorumKvTargetsTest {
     }
   }
 
-  private static void check(Target target, Workload w) throws Exception {
-    RunResult r =
-        LoadGenerator.run(
-            target,
-            w,
-            new LoadOptions(KEYS, 100, 4, Duration.ofMillis(200), Duration.ofSeconds(1), 1),
-            MeasureListener.NONE);
-    assertThat(r.errors()).as("%s errors", w).isZero();
-    assertThat(r.ops()).as("%s ops", w).isPositive();
-    if (w == Workload.CAS || w == Workload.CAS_HOT) {
-      assertThat(r.applied()).isPositive();
-      assertThat(r.applied() + r.conflicts()).isEqualTo(r.ops());
-    }
+  @Test
+  void jdbcGetPutAndCompareAndSetMeanWhatTheySay() throws Exception {
+    TargetChecks.checkSemantics(jdbc);
+  }
+
+  @Test
+  void nativeGetPutAndCompareAndSetMeanWhatTheySay() throws Exception {
+    TargetChecks.checkSemantics(nativeTarget);
   }
 
   @ParameterizedTest
   @EnumSource(Workload.class)
   void jdbcTargetRunsEveryWorkload(Workload w) throws Exception {
-    check(jdbc, w);
+    TargetChecks.check(jdbc, w);
   }
 
   @ParameterizedTest
   @EnumSource(Workload.class)
   void nativeTargetRunsEveryWorkload(Workload w) throws Exception {
-    check(nativeTarget, w);
+    TargetChecks.check(nativeTarget, w);
   }
 
   @Test
