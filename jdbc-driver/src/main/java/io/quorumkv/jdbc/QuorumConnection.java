@@ -1,20 +1,27 @@
 package io.quorumkv.jdbc;
 
 import io.quorumkv.jdbc.transport.FrameTransport;
+import java.sql.BatchUpdateException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Properties;
 import java.util.TimeZone;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
+import org.apache.calcite.avatica.AvaticaPreparedStatement;
 import org.apache.calcite.avatica.AvaticaStatement;
 import org.apache.calcite.avatica.ConnectionConfig;
 import org.apache.calcite.avatica.ConnectionPropertiesImpl;
+import org.apache.calcite.avatica.Helper;
 import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.NoSuchStatementException;
 import org.apache.calcite.avatica.QueryState;
 import org.apache.calcite.avatica.UnregisteredDriver;
 import org.apache.calcite.avatica.remote.Service;
+import org.apache.calcite.avatica.remote.TypedValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +89,65 @@ public final class QuorumConnection extends AvaticaConnection {
       }
     }
     return quorumUrl;
+  }
+
+  /**
+   * Sends a prepared statement's batch in requests of {@link QuorumUrl#batchChunk()} entries, so a
+   * failure says which entries are known to be applied: those of the requests before the failed one
+   * (their counts are the {@link BatchUpdateException}'s update counts), while the failed request's
+   * entries are applied up to the entry the node names (a statement error) or of unknown outcome
+   * (SQLState 08007: the connection broke while the request was in flight), and later entries were
+   * not sent.
+   */
+  @Override
+  protected long[] executeBatchUpdateInternal(AvaticaPreparedStatement statement)
+      throws SQLException {
+    if (!(statement instanceof QuorumPreparedStatement q)) {
+      return super.executeBatchUpdateInternal(statement);
+    }
+    List<List<TypedValue>> all = q.batch();
+    int chunk = quorumUrl().batchChunk();
+    long[] counts = new long[all.size()];
+    for (int from = 0; from < all.size(); from += chunk) {
+      int to = Math.min(all.size(), from + chunk);
+      long[] part;
+      try {
+        part = meta.executeBatch(statement.handle, List.copyOf(all.subList(from, to))).updateCounts;
+      } catch (NoSuchStatementException | RuntimeException e) {
+        throw batchFailure(e, Arrays.copyOf(counts, from), from, to, all.size());
+      }
+      System.arraycopy(part, 0, counts, from, part.length);
+    }
+    return counts;
+  }
+
+  private static BatchUpdateException batchFailure(
+      Exception e, long[] applied, int from, int to, int size) {
+    SQLException cause = Helper.INSTANCE.createException(e.getMessage(), e);
+    String message;
+    if (from == 0 && to == size) {
+      message = cause.getMessage();
+    } else {
+      message =
+          "the batch request with entries "
+              + (from + 1)
+              + ".."
+              + to
+              + " of "
+              + size
+              + " failed"
+              + (from > 0 ? " (entries 1.." + from + " were applied)" : "")
+              + (to < size ? "; entries " + (to + 1) + ".." + size + " were not sent" : "")
+              + ": "
+              + cause.getMessage()
+              + (from > 0
+                  ? " (the node numbers entries within the request: its entry 1 is entry "
+                      + (from + 1)
+                      + ")"
+                  : "");
+    }
+    return new BatchUpdateException(
+        message, cause.getSQLState(), cause.getErrorCode(), applied, cause);
   }
 
   /** The URL the application connected with. */

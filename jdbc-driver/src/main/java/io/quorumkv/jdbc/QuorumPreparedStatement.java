@@ -11,6 +11,7 @@ import java.util.List;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
 import org.apache.calcite.avatica.Meta;
+import org.apache.calcite.avatica.remote.TypedValue;
 
 /**
  * Avatica's prepared statement with the query timeout applied to the request, the {@code applied}
@@ -73,6 +74,11 @@ final class QuorumPreparedStatement extends AvaticaPreparedStatement {
           }
           return updateCount;
         });
+  }
+
+  /** The parameter values added with {@code addBatch}, for the connection to send in chunks. */
+  List<List<TypedValue>> batch() {
+    return getParameterValueBatch();
   }
 
   @Override

@@ -41,6 +41,16 @@ public record QuorumUrl(List<InetSocketAddress> seeds, String schema, Map<String
   /** Rows fetched per round trip (default 100). */
   public static final String FETCH_SIZE = "fetchSize";
 
+  /**
+   * Entries of a prepared statement's batch sent per request (default {@value
+   * #DEFAULT_BATCH_CHUNK}): when a request fails, the entries of the requests before it are known
+   * to be applied, and only that request's entries may be of unknown outcome.
+   */
+  public static final String BATCH_CHUNK = "batchChunk";
+
+  /** Entries per batch request when {@link #BATCH_CHUNK} is not given. */
+  public static final int DEFAULT_BATCH_CHUNK = 100;
+
   /** The time zone TIMESTAMP values are shown in (default: the JVM's). */
   public static final String TIME_ZONE = "timeZone";
 
@@ -54,7 +64,15 @@ public record QuorumUrl(List<InetSocketAddress> seeds, String schema, Map<String
       Map.of(CONNECT_TIMEOUT, "5000", REQUEST_TIMEOUT, "60000", SEED_ORDER, "random");
 
   private static final List<String> KNOWN =
-      List.of(CONNECT_TIMEOUT, REQUEST_TIMEOUT, SEED_ORDER, FETCH_SIZE, TIME_ZONE, USER, PASSWORD);
+      List.of(
+          CONNECT_TIMEOUT,
+          REQUEST_TIMEOUT,
+          SEED_ORDER,
+          FETCH_SIZE,
+          BATCH_CHUNK,
+          TIME_ZONE,
+          USER,
+          PASSWORD);
 
   /** Copies the collections. */
   public QuorumUrl {
@@ -122,6 +140,9 @@ public record QuorumUrl(List<InetSocketAddress> seeds, String schema, Map<String
     if (options.containsKey(FETCH_SIZE)) {
       parsed.intOption(FETCH_SIZE);
     }
+    if (options.containsKey(BATCH_CHUNK) && parsed.intOption(BATCH_CHUNK) < 1) {
+      throw bad(BATCH_CHUNK + " must be at least 1");
+    }
     return parsed;
   }
 
@@ -136,6 +157,15 @@ public record QuorumUrl(List<InetSocketAddress> seeds, String schema, Map<String
       return v;
     } catch (NumberFormatException e) {
       throw bad(name + " must be a number, got '" + value + "'");
+    }
+  }
+
+  /** Entries of a batch sent per request. */
+  public int batchChunk() {
+    try {
+      return options.containsKey(BATCH_CHUNK) ? intOption(BATCH_CHUNK) : DEFAULT_BATCH_CHUNK;
+    } catch (SQLException e) {
+      throw new IllegalStateException("validated when parsed", e);
     }
   }
 

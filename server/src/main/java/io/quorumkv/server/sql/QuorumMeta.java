@@ -456,7 +456,11 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       throws NoSuchStatementException {
     Conn c = conn(h.connectionId);
     synchronized (c) {
-      Stmt s = stmt(c, h);
+      Stmt s = c.statements.get(h.id);
+      if (s == null || (s.prepared == null && s.call == null)) {
+        // A later request of a batch the driver sends in parts, after a failover.
+        s = recover(c, h);
+      }
       long[] counts = new long[parameterValues.size()];
       for (int i = 0; i < counts.length; i++) {
         try {

@@ -7,6 +7,7 @@ import io.quorumkv.executor.store.WriteOutcome;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -19,6 +20,7 @@ final class GatedStore implements KeyValueStore {
   private final KeyValueStore delegate;
   private volatile boolean holding;
   final CountDownLatch entered = new CountDownLatch(1);
+  private final AtomicInteger updatesLeft = new AtomicInteger(Integer.MAX_VALUE);
 
   GatedStore(KeyValueStore delegate) {
     this.delegate = delegate;
@@ -26,6 +28,11 @@ final class GatedStore implements KeyValueStore {
 
   void hold() {
     holding = true;
+  }
+
+  /** Lets {@code n} more updates through, then holds. */
+  void holdAfterUpdates(int n) {
+    updatesLeft.set(n);
   }
 
   private <T> CompletableFuture<T> held() {
@@ -49,6 +56,9 @@ final class GatedStore implements KeyValueStore {
   @Override
   public CompletableFuture<WriteOutcome> update(
       byte[] key, Function<VersionedValue, Mutation> decide, RequestId requestId) {
+    if (!holding && updatesLeft.getAndDecrement() <= 0) {
+      holding = true;
+    }
     return holding ? held() : delegate.update(key, decide, requestId);
   }
 }

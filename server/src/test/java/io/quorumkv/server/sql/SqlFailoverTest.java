@@ -11,6 +11,7 @@ import io.quorumkv.executor.store.LocalKeyValueStore;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -137,6 +138,67 @@ class SqlFailoverTest {
       assertThat(gatedA.entered.await(10, TimeUnit.SECONDS)).isTrue();
       a.close();
       assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo("a");
+    }
+  }
+
+  /**
+   * A batch sent in requests of 3 entries, whose node dies while the second request is in flight:
+   * the first request's entries are reported applied, the second's unknown, the rest not sent.
+   */
+  @Test
+  void batchCutByANodeDeathReportsWhichEntriesAreKnownApplied() throws Exception {
+    try (Connection c = DriverManager.getConnection(url() + "&batchChunk=3");
+        PreparedStatement p = c.prepareStatement("INSERT INTO t (id, v) VALUES (?, 'b')")) {
+      for (long id = 101; id <= 107; id++) {
+        p.setLong(1, id);
+        p.addBatch();
+      }
+      // Entries 101-103 (first request) and 104 pass; 105 stays in flight.
+      gatedA.holdAfterUpdates(4);
+      CompletableFuture<long[]> batch =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return p.executeLargeBatch();
+                } catch (SQLException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      assertThat(gatedA.entered.await(10, TimeUnit.SECONDS)).isTrue();
+      a.close();
+      Throwable failure = catchThrowableOfType(Exception.class, batch::join).getCause();
+      BatchUpdateException e = (BatchUpdateException) failure.getCause();
+      assertThat(e.getSQLState()).isEqualTo("08007");
+      assertThat(e.getLargeUpdateCounts()).containsExactly(1, 1, 1);
+      assertThat(e.getMessage())
+          .contains("entries 4..6 of 7")
+          .contains("entries 1..3 were applied")
+          .contains("entries 7..7 were not sent")
+          .contains("outcome is unknown");
+      assertThat(valueOf(c, 103)).isEqualTo("b");
+      assertThat(valueOf(c, 105)).isNull();
+      assertThat(valueOf(c, 107)).isNull();
+    }
+  }
+
+  @Test
+  void batchStoppedByAStatementErrorReportsTheRequestsBefore() throws SQLException {
+    try (Connection c = DriverManager.getConnection(url() + "&batchChunk=2");
+        PreparedStatement p = c.prepareStatement("INSERT INTO t (id, v) VALUES (?, 'c')")) {
+      for (long id : new long[] {201, 202, 203, 1, 205}) {
+        p.setLong(1, id);
+        p.addBatch();
+      }
+      BatchUpdateException e = catchThrowableOfType(BatchUpdateException.class, p::executeBatch);
+      assertThat(e.getSQLState()).isEqualTo("23505");
+      assertThat(e.getLargeUpdateCounts()).containsExactly(1, 1);
+      assertThat(e.getMessage())
+          .contains("entries 3..4 of 5")
+          .contains("entries 5..5 were not sent")
+          .contains("its entry 1 is entry 3");
+      // The node runs a request's entries in order and stops at the error.
+      assertThat(valueOf(c, 203)).isEqualTo("c");
+      assertThat(valueOf(c, 205)).isNull();
     }
   }
 
