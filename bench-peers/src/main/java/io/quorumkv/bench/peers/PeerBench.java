@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -42,8 +43,11 @@ import org.slf4j.LoggerFactory;
 public final class PeerBench {
   private static final Logger LOG = LoggerFactory.getLogger(PeerBench.class);
 
-  /** Writers used to fill each system. */
-  static final int LOAD_WRITERS = 64;
+  /**
+   * Writers used to fill each system: many, so QuorumKV's first write of a key (a full Paxos round
+   * each) and PostgreSQL's and etcd's commits overlap; the same for every system.
+   */
+  static final int LOAD_WRITERS = 256;
 
   private final Options options;
   private final Plan plan;
@@ -160,6 +164,13 @@ public final class PeerBench {
   }
 
   private void run() throws IOException {
+    // Register the JDBC drivers now, with this class's loader as the context loader: DriverManager
+    // scans for drivers once, on first use, through the calling thread's context class loader, and
+    // after the etcd client ran on this thread that scan found none ("No suitable driver").
+    Thread.currentThread().setContextClassLoader(PeerBench.class.getClassLoader());
+    out.println(
+        "JDBC drivers: "
+            + DriverManager.drivers().map(d -> d.getClass().getName()).sorted().toList());
     Environment env = Environment.capture(options.etcd(), options.pgBin());
     String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_INSTANT);
     out.println("peer comparison: " + plan.describe());

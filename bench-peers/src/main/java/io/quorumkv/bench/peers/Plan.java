@@ -15,7 +15,8 @@ import java.util.List;
  *   <li>the other workloads run at {@link #clients} concurrent clients: all of them on the main
  *       systems (etcd, PostgreSQL single node, QuorumKV through JDBC), {@code put} and {@code get}
  *       on the secondary ones (PostgreSQL with a synchronous standby, QuorumKV's native client with
- *       message merging on and off);
+ *       message merging on and off; with merging off, cas only at {@link #clients} clients and
+ *       above);
  *   <li>every cell runs {@link #reps} times; the first repetition warms up for {@link
  *       #firstWarmup}, later ones (same system, same data, connections reopened) for {@link
  *       #warmup}.
@@ -59,7 +60,7 @@ record Plan(
   static final List<String> MAIN = List.of("etcd", "postgres", "quorumkv-jdbc");
 
   /** What a run takes besides measuring, per run (opening clients, ramp-down), estimated. */
-  static final Duration RUN_OVERHEAD = Duration.ofMillis(700);
+  static final Duration RUN_OVERHEAD = Duration.ofSeconds(1);
 
   /** One cell of the matrix. */
   record Step(String system, Workload workload, int clients) {}
@@ -76,7 +77,7 @@ record Plan(
     if (quick) {
       return new Plan(
           true,
-          10_000,
+          5_000,
           100,
           List.of(1, 64),
           64,
@@ -134,8 +135,11 @@ record Plan(
   List<Step> steps(String system) {
     boolean main = MAIN.contains(system);
     List<Step> steps = new ArrayList<>();
+    // Merging off is compared where merging has something to merge: at and above the main
+    // concurrency.
+    boolean nomerge = system.endsWith("-nomerge");
     for (int c : sweep) {
-      if (main || secondarySweep.contains(c)) {
+      if (main || (nomerge ? c >= clients : secondarySweep.contains(c))) {
         steps.add(new Step(system, Workload.CAS, c));
       }
     }
@@ -165,7 +169,8 @@ record Plan(
     return String.format(
         "%s run: %,d keys, %d-byte values; cas at %s clients on every system; %s at %d clients on"
             + " etcd, postgres and quorumkv-jdbc; %s at %d clients on the others (postgres-sync,"
-            + " quorumkv-native, quorumkv-native-nomerge; their cas sweep: %s clients); %d"
+            + " quorumkv-native, quorumkv-native-nomerge; their cas sweep: %s clients, merging off"
+            + " only from %d up); %d"
             + " repetitions of %.1f s measured per cell after %.1f s warm-up (%.1f s on repetitions"
             + " after the first); %d cells, %d runs, about %d s of measuring.",
         quick ? "Quick" : "Default",
@@ -177,6 +182,7 @@ record Plan(
         names(secondaryWorkloads),
         clients,
         secondarySweep,
+        clients,
         reps,
         measure.toMillis() / 1000.0,
         firstWarmup.toMillis() / 1000.0,
