@@ -81,7 +81,9 @@ final class Report {
               num(c.p50()),
               num(c.p99()),
               num(c.p999()),
-              c.applied() + c.conflicts() == 0 ? "–" : c.applied() + " / " + c.conflicts(),
+              c.applied() + c.conflicts() == 0
+                  ? "–"
+                  : String.format(Locale.ROOT, "%,d / %,d", c.applied(), c.conflicts()),
               c.errors(),
               dec(c.cpuPer1k(), 3),
               dec(c.loaderCpuPer1k(), 3)));
@@ -238,12 +240,13 @@ final class Report {
           String.format(
               Locale.ROOT,
               "| merging cuts network messages (frames) per op ≥ 5×, %s | %d | %s × (%s → %s"
-                  + " frames/op; %s protocol msgs/op either way) | %s |%n",
+                  + " frames/op; protocol msgs/op %s off, %s on) | %s |%n",
               Plan.name(off.workload()),
               off.clients(),
               dec(r, 1),
               dec(off.framesPerOp(), 2),
               dec(on.get().framesPerOp(), 2),
+              dec(off.messagesPerOp(), 1),
               dec(on.get().messagesPerOp(), 1),
               yes(r >= 5)));
     }
@@ -300,7 +303,7 @@ final class Report {
     }
     return Svg.lineChart(
         "cas (read + compare-and-set): p99 latency against throughput; labels = clients",
-        "ops/s (median of " + plan.reps() + ")",
+        "ops/s, median of " + plan.reps() + " (log scale)",
         "p99 latency, µs (log scale)",
         true,
         series);

@@ -30,12 +30,14 @@ final class Svg {
   record Series(String name, List<Point> points) {}
 
   /**
-   * A chart of lines through points, linear x from 0, y linear from 0 or logarithmic. Points with a
-   * NaN or (on a log axis) non-positive coordinate are left out.
+   * A chart of lines through points, each axis linear from 0 or logarithmic (throughput and latency
+   * span decades across systems and concurrencies). Points with a NaN or (on a log axis)
+   * non-positive coordinate are left out.
    */
   static String lineChart(
-      String title, String xLabel, String yLabel, boolean logY, List<Series> series) {
+      String title, String xLabel, String yLabel, boolean log, List<Series> series) {
     List<Series> clean = new ArrayList<>();
+    double minX = Double.POSITIVE_INFINITY;
     double maxX = 0;
     double minY = Double.POSITIVE_INFINITY;
     double maxY = 0;
@@ -43,17 +45,18 @@ final class Svg {
       List<Point> ps =
           s.points().stream()
               .filter(p -> Double.isFinite(p.x()) && Double.isFinite(p.y()))
-              .filter(p -> !logY || p.y() > 0)
+              .filter(p -> !log || (p.x() > 0 && p.y() > 0))
               .toList();
       clean.add(new Series(s.name(), ps));
       for (Point p : ps) {
+        minX = Math.min(minX, p.x());
         maxX = Math.max(maxX, p.x());
         minY = Math.min(minY, p.y());
         maxY = Math.max(maxY, p.y());
       }
     }
-    Axis x = Axis.linear(0, maxX);
-    Axis y = logY ? Axis.log(minY, maxY) : Axis.linear(0, maxY);
+    Axis x = log ? Axis.log(minX, maxX) : Axis.linear(0, maxX);
+    Axis y = log ? Axis.log(minY, maxY) : Axis.linear(0, maxY);
     StringBuilder sb = begin(title);
     frame(sb, x, y, xLabel, yLabel);
     for (int i = 0; i < clean.size(); i++) {
@@ -113,7 +116,7 @@ final class Svg {
         }
       }
     }
-    Axis y = Axis.linear(0, max);
+    Axis y = Axis.linear(0, max * 1.1); // room for the value labels above the highest bar
     StringBuilder sb = begin(title);
     double plotW = WIDTH - LEFT - RIGHT;
     double groupW = plotW / Math.max(1, groups.size());
@@ -185,8 +188,14 @@ final class Svg {
         hi = lo * 10;
       }
       List<Double> ticks = new ArrayList<>();
+      // 1-2-5 ticks over up to three decades, powers of ten beyond
+      boolean fine = hi / lo <= 1000;
       for (double t = lo; t <= hi * 1.001; t *= 10) {
         ticks.add(t);
+        if (fine && t * 2 < hi) {
+          ticks.add(t * 2);
+          ticks.add(t * 5);
+        }
       }
       return new Axis(lo, hi, true, ticks);
     }
