@@ -60,9 +60,20 @@ if [ ! -f "$stamp" ] || [ -n "$(find . -path ./data -prune -o -path ./bench-peer
   \( -name '*.java' -o -name pom.xml -o -name '*.g4' \) -newer "$stamp" -print -quit)" ]; then
   echo "run-peers: building (mvn install -DskipTests -pl bench-peers -am)..." >&2
   mvn -B -q -ntp install -DskipTests -Dspotless.check.skip=true -pl bench-peers -am
-  mvn -B -q -ntp -pl bench-peers dependency:build-classpath \
-    -Dmdep.includeScope=runtime -Dmdep.outputFile=target/classpath.deps >/dev/null
-  echo "$root/bench-peers/target/classes:$(cat bench-peers/target/classpath.deps)" >"$stamp"
+  # A private copy of the jars: another build's 'mvn install' rewriting ~/.m2 during a run once
+  # made node JVMs starting mid-run fail with ClassNotFoundException.
+  rm -rf bench-peers/target/peers-lib
+  mvn -B -q -ntp -pl bench-peers dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory=target/peers-lib >/dev/null
+  rm -rf bench-peers/target/peers-classes.new
+  cp -r bench-peers/target/classes bench-peers/target/peers-classes.new
+  rm -rf bench-peers/target/peers-classes
+  mv bench-peers/target/peers-classes.new bench-peers/target/peers-classes
+  {
+    printf '%s' "$root/bench-peers/target/peers-classes"
+    for jar in bench-peers/target/peers-lib/*.jar; do printf ':%s' "$root/$jar"; done
+    echo
+  } >"$stamp"
 fi
 
 # exec: Ctrl-C reaches the JVM (and the servers, in the same process group); its shutdown hook
