@@ -149,7 +149,13 @@ public final class PeerBench {
       return;
     }
     PeerBench b = new PeerBench(o, System.out);
-    Thread hook = new Thread(b::stopRunning, "peer-bench-stop");
+    Thread hook =
+        new Thread(
+            () -> {
+              b.stopRunning();
+              stopStrays(b.out);
+            },
+            "peer-bench-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     b.run();
   }
@@ -161,6 +167,36 @@ public final class PeerBench {
       out.println("stopping " + s.getClass().getSimpleName() + " (PIDs " + s.pids() + ")");
       s.close();
     }
+  }
+
+  /**
+   * Stops, by PID, every process this JVM started that still runs: those of a system that was still
+   * starting (not yet registered as running) when the JVM was told to exit. All descendants get
+   * SIGTERM at once (PostgreSQL's backends end their sessions, so the postmaster's shutdown need
+   * not wait for this JVM's connections), then SIGKILL after 10 s.
+   */
+  static void stopStrays(PrintStream out) {
+    List<ProcessHandle> left = ProcessHandle.current().descendants().toList();
+    if (left.isEmpty()) {
+      return;
+    }
+    out.println("stopping leftover processes " + left.stream().map(ProcessHandle::pid).toList());
+    left.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    for (ProcessHandle p : left) {
+      long wait = deadline - System.nanoTime();
+      try {
+        if (wait > 0) {
+          p.onExit().get(wait, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        // killed below
+      }
+    }
+    left.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
   }
 
   private void run() throws IOException {
