@@ -21,7 +21,8 @@ final class Acceptor {
   /**
    * The result of one acceptor step.
    *
-   * @param state the new state to persist, or {@code null} if unchanged
+   * @param state the state to persist (synced) before the reply leaves, or {@code null} if the
+   *     reply vouches for nothing that must be durable (a reject, a teaching commit, lagging)
    * @param reply the reply to send, or {@code null}
    */
   record Result(KeyState state, PaxosMessage reply) {}
@@ -50,7 +51,10 @@ final class Acceptor {
         || p.ballot().compareTo(s.promised()) < 0) {
       return new Result(null, new Reject(p.key(), p.instance(), p.ballot(), s.promised()));
     }
-    KeyState next = p.ballot().greaterThan(s.promised()) ? s.promise(p.ballot()) : null;
+    // A repeated prepare at the promised ballot rewrites the unchanged state: the first promise may
+    // not be durable yet, and a reply without a synced write of its own is released at once
+    // (Effects), so it must not vouch for a promise that a crash could still lose.
+    KeyState next = p.ballot().greaterThan(s.promised()) ? s.promise(p.ballot()) : s;
     return new Result(
         next, new Promise(p.key(), p.instance(), p.ballot(), s.acceptedBallot(), s.accepted()));
   }
@@ -69,8 +73,10 @@ final class Acceptor {
     if (b.isZero() || !validFast || b.compareTo(s.promised()) < 0) {
       return new Result(null, new Reject(a.key(), a.instance(), b, s.promised()));
     }
+    // A duplicate accept rewrites the unchanged state, for the reason given in prepare: its
+    // Accepted must wait for the first accept to be durable.
     boolean duplicate = b.equals(s.acceptedBallot()) && a.proposal().equals(s.accepted());
-    KeyState next = duplicate ? null : s.accept(b, a.proposal());
+    KeyState next = duplicate ? s : s.accept(b, a.proposal());
     return new Result(next, new Accepted(a.key(), a.instance(), b));
   }
 

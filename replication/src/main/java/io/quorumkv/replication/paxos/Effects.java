@@ -9,22 +9,30 @@ import java.util.List;
  * <p><b>Ordering rule.</b> If any write in {@link #writes} is {@link Persist#sync}, the caller must
  * make every write in {@link #writes} durable (fsync), and every write of every earlier {@code
  * Effects} of this replica durable, <em>before</em> releasing any of {@link #messages} or {@link
- * #replies}: messages and replies may depend on state that is only in memory until then. If none
- * is, the writes only record what is already decided (a learned chosen value, see PAXOS.md, "Lazy
- * learning"): they must be written in order with all other writes but need no fsync of their own,
- * and the messages and replies wait only for the earlier {@code Effects}. Effects must be released
- * in the order they were returned. Writes of one {@code Effects} may be made durable together (one
- * batch, one fsync); each is a whole key record, so later writes of the same key supersede earlier
- * ones (which is why one synced write makes the whole batch synced: its record may be superseded by
- * a lazy one of the same key in the same batch). If the process crashes before the writes are
- * durable, the writes and the held messages and replies are all dropped, which the protocol
- * tolerates as lost messages. The caller may feed further inputs while writes are pending.
+ * #replies}: messages and replies may depend on state that is only in memory until then (a promise
+ * or an accept, which every {@code Promise} and {@code Accepted} comes with, even a repeated one).
+ * Such effects are released in the order they were returned. If no write is synced, the messages
+ * and replies vouch for nothing a crash could lose (chosen values, read reports, rejections; see
+ * PAXOS.md, "What leaves without an fsync") and may be released at once, even ahead of earlier
+ * effects still waiting for their fsync; their writes (if any) only record a learned chosen value
+ * and must be written in order with all other writes, without an fsync of their own. Writes of one
+ * {@code Effects} may be made durable together (one batch, one fsync); each is a whole key record,
+ * so later writes of the same key supersede earlier ones (which is why one synced write makes the
+ * whole batch synced: its record may be superseded by a lazy one of the same key in the same
+ * batch). If the process crashes before the writes are durable, the writes and the held messages
+ * and replies are all dropped, which the protocol tolerates as lost messages. The caller may feed
+ * further inputs while writes are pending.
+ *
+ * <p><b>Wake-ups.</b> {@link #nextWakeupMillis} is the earliest time something this input started
+ * or rescheduled needs a {@link Replica#tick}; what earlier inputs asked for still stands. The
+ * caller keeps one timer at the earliest time asked for since the last tick and, when it fires,
+ * forgets the rest: the Effects of a tick report the earliest need of every request.
  *
  * @param writes key records to persist, in order
  * @param messages messages to send once the writes are durable
  * @param replies client replies to deliver once the writes are durable
- * @param nextWakeupMillis when the replica next needs {@link Replica#tick}, or {@link
- *     Long#MAX_VALUE}
+ * @param nextWakeupMillis when the replica next needs {@link Replica#tick} for what this input
+ *     started (see "Wake-ups"), or {@link Long#MAX_VALUE}
  */
 public record Effects(
     List<Persist> writes,

@@ -52,6 +52,14 @@ public final class Replica {
   private final ArrayDeque<PaxosMessage> selfInbox = new ArrayDeque<>();
   private long now;
   private long nextQueryId;
+
+  /**
+   * The earliest time something started or rescheduled during the current input needs a tick. Only
+   * {@link #tick} scans every coordinator: scanning them on every input made the per-input cost
+   * grow with the number of requests in flight.
+   */
+  private long inputWake = Long.MAX_VALUE;
+
   private Effects.Builder out = new Effects.Builder();
 
   /**
@@ -112,6 +120,7 @@ public final class Replica {
     } else {
       Coordinator c = coordinators.computeIfAbsent(request.key(), k -> new Coordinator(k, group));
       c.queue.add(new Op(request));
+      wakeAt(request.deadlineMillis());
       if (c.active == null) {
         startNext(c);
       }
@@ -129,6 +138,10 @@ public final class Replica {
   public Effects tick(long nowMillis) {
     advance(nowMillis);
     for (Coordinator c : List.copyOf(coordinators.values())) {
+      if (c.active == null && c.queue.isEmpty()) {
+        coordinators.remove(c.key);
+        continue;
+      }
       for (Iterator<Op> it = c.queue.iterator(); it.hasNext(); ) {
         Op op = it.next();
         if (now >= op.req.deadlineMillis()) {
@@ -153,7 +166,22 @@ public final class Replica {
         backoff(op);
       }
     }
+    // The one full scan: every pending need, whichever input reported it first.
+    for (Coordinator c : coordinators.values()) {
+      for (Op q : c.queue) {
+        wakeAt(q.req.deadlineMillis());
+      }
+      Op op = c.active;
+      if (op != null) {
+        wakeAt(op.req.deadlineMillis());
+        wakeAt(op.phase == Phase.WAITING ? op.retryAt : op.attemptDeadline);
+      }
+    }
     return finishInput();
+  }
+
+  private void wakeAt(long millis) {
+    inputWake = Math.min(inputWake, millis);
   }
 
   private void advance(long nowMillis) {
@@ -166,24 +194,9 @@ public final class Replica {
     while (!selfInbox.isEmpty()) {
       handle(self, selfInbox.poll());
     }
-    long wake = Long.MAX_VALUE;
-    for (Iterator<Coordinator> it = coordinators.values().iterator(); it.hasNext(); ) {
-      Coordinator c = it.next();
-      if (c.active == null && c.queue.isEmpty()) {
-        it.remove();
-        continue;
-      }
-      for (Op q : c.queue) {
-        wake = Math.min(wake, q.req.deadlineMillis());
-      }
-      Op op = c.active;
-      if (op != null) {
-        wake = Math.min(wake, op.req.deadlineMillis());
-        wake = Math.min(wake, op.phase == Phase.WAITING ? op.retryAt : op.attemptDeadline);
-      }
-    }
-    Effects e = out.build(wake);
+    Effects e = out.build(inputWake);
     out = new Effects.Builder();
+    inputWake = Long.MAX_VALUE;
     return e;
   }
 
@@ -362,6 +375,9 @@ public final class Replica {
     reply(op, outcome);
     c.active = null;
     startNext(c);
+    if (c.active == null && c.queue.isEmpty() && coordinators.get(c.key) == c) {
+      coordinators.remove(c.key);
+    }
   }
 
   /** (Re)starts an operation against the latest value this replica knows. */
@@ -392,7 +408,7 @@ public final class Replica {
       }
     }
     if (!o.isWrite()) {
-      op.newAttempt(Phase.READ, now + attemptTimeout(op));
+      newAttempt(op, Phase.READ);
       op.queryId = nextQueryId++;
       broadcast(c, new ReadQuery(c.key, op.queryId, s.version()));
       return;
@@ -405,7 +421,7 @@ public final class Replica {
       // Rule F: we created the latest chosen value and have promised nothing in the next
       // instance, so we own its lowest ballot and may skip phase 1 (see PAXOS.md). The decision
       // was taken against chosen(v), which is the predecessor of whatever instance v + 1 chooses.
-      op.newAttempt(Phase.ACCEPT, now + attemptTimeout(op));
+      newAttempt(op, Phase.ACCEPT);
       op.instance = s.instance();
       op.ballot = Ballot.fast(self);
       op.proposal = newProposal(s, op, w.value());
@@ -415,7 +431,7 @@ public final class Replica {
     } else {
       // Not the owner, or the condition is false here: a "not applied" answer must come from a
       // prepared round (a linearizable read that completes any in-flight value first).
-      op.newAttempt(Phase.PREPARE, now + attemptTimeout(op));
+      newAttempt(op, Phase.PREPARE);
       op.instance = s.instance();
       long round =
           Math.max(Math.max(c.maxRound, s.promised().round()), Ballot.FIRST_PREPARED_ROUND - 1) + 1;
@@ -470,6 +486,12 @@ public final class Replica {
     long bound =
         Math.min(config.backoffMaxMillis(), config.backoffBaseMillis() << Math.min(op.retries, 20));
     op.retryAt = now + 1 + random.nextLong(bound);
+    wakeAt(op.retryAt);
+  }
+
+  private void newAttempt(Op op, Phase phase) {
+    op.newAttempt(phase, now + attemptTimeout(op));
+    wakeAt(op.attemptDeadline);
   }
 
   private Op activeFor(Bytes key, Phase phase, long instance, Ballot ballot) {
@@ -532,7 +554,7 @@ public final class Replica {
       op.mayHaveApplied = true;
     }
     Ballot ballot = op.ballot;
-    op.newAttempt(Phase.ACCEPT, now + attemptTimeout(op));
+    newAttempt(op, Phase.ACCEPT);
     op.ballot = ballot;
     op.proposal = toAccept;
     broadcast(c, new Accept(c.key, op.instance, op.ballot, op.proposal));
@@ -610,7 +632,7 @@ public final class Replica {
     for (ReadState rs : op.reads.values()) {
       if (rs.version() == max && rs.accepted() != null) {
         // A value may be in flight for max + 1: complete it with a full round first.
-        op.newAttempt(Phase.PREPARE, now + attemptTimeout(op));
+        newAttempt(op, Phase.PREPARE);
         op.instance = s.instance();
         long round =
             Math.max(Math.max(c.maxRound, s.promised().round()), Ballot.FIRST_PREPARED_ROUND - 1)

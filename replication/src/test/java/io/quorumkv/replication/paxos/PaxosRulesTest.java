@@ -44,9 +44,10 @@ class PaxosRulesTest {
     assertThat(lower.state()).isNull();
     assertThat(lower.reply()).isEqualTo(new Reject(K, 2, new Ballot(3, 0), new Ballot(3, 1)));
 
-    // a repeated prepare at the promised ballot is answered again without a new write
+    // a repeated prepare at the promised ballot is answered again, behind a rewrite of the same
+    // state: the first promise may not be durable yet (its answer must not leave before it is)
     Acceptor.Result same = Acceptor.prepare(s, new Prepare(K, 2, new Ballot(3, 1)));
-    assertThat(same.state()).isNull();
+    assertThat(same.state()).isEqualTo(s);
     assertThat(same.reply()).isInstanceOf(Promise.class);
 
     // the fast round is never prepared
@@ -68,9 +69,9 @@ class PaxosRulesTest {
     Promise promise = (Promise) Acceptor.prepare(s, new Prepare(K, 2, new Ballot(4, 2))).reply();
     assertThat(promise.acceptedBallot()).isEqualTo(new Ballot(3, 1));
     assertThat(promise.accepted()).isEqualTo(p);
-    // a duplicate accept is acknowledged without another write
+    // a duplicate accept is acknowledged behind a rewrite of the same state, for the same reason
     Acceptor.Result dup = Acceptor.accept(s, new Accept(K, 2, new Ballot(3, 1), p));
-    assertThat(dup.state()).isNull();
+    assertThat(dup.state()).isEqualTo(s);
     assertThat(dup.reply()).isInstanceOf(Accepted.class);
   }
 
@@ -415,5 +416,60 @@ class PaxosRulesTest {
     c.network.addAll(oldAnswers); // the delayed answers to the old incarnation arrive first
     c.deliverAll();
     assertThat(c.replies.get(read)).isEqualTo(new ReadOk(B, 2));
+  }
+
+  /**
+   * Effects without a synced write are released at once, ahead of earlier effects still waiting for
+   * their fsync (Effects' ordering rule). That is safe only if no such effects vouch for an
+   * acceptor state a crash could lose: read reports and rejections need no write, while every
+   * Promise and Accepted, even a repeated one, comes with a synced write of its own.
+   */
+  @Test
+  void onlyAnswersThatVouchForNothingDurableLeaveWithoutASyncedWrite() {
+    MiniCluster c = new MiniCluster(3);
+    c.submit(0, K, new Operation.Put(A));
+    c.deliverAll();
+    // node 0 owns the fast ballot of instance 2; node 1 accepts B (not yet durable, say)
+    c.submit(0, K, new Operation.Put(B));
+    MiniCluster.InFlight accept =
+        c.network.stream().filter(m -> m.to() == 1).findFirst().orElseThrow();
+    Effects first = c.replicas[1].step(0, accept.message());
+    assertThat(first.needsSync()).isTrue();
+    assertThat(first.messages())
+        .extracting(Effects.Envelope::message)
+        .hasOnlyElementsOfType(Accepted.class);
+
+    // the same Accept again (a duplicate): the answer must wait for a synced write again
+    Effects again = c.replicas[1].step(0, accept.message());
+    assertThat(again.needsSync()).isTrue();
+    assertThat(again.messages())
+        .extracting(Effects.Envelope::message)
+        .hasOnlyElementsOfType(Accepted.class);
+
+    // a read report of the accepted value needs no write: it only makes the reader complete B
+    Effects read = c.replicas[1].step(2, new PaxosMessage.ReadQuery(K, 77, 1));
+    assertThat(read.writes()).isEmpty();
+    assertThat(read.messages())
+        .extracting(Effects.Envelope::message)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            PaxosMessage.ReadState.class, r -> assertThat(r.accepted().value()).isEqualTo(B));
+
+    // a prepare, then the same prepare again: both promises come with a synced write
+    Prepare prepare = new Prepare(K, 2, new Ballot(5, 2));
+    Effects promised = c.replicas[1].step(2, prepare);
+    Effects promisedAgain = c.replicas[1].step(2, prepare);
+    for (Effects e : List.of(promised, promisedAgain)) {
+      assertThat(e.needsSync()).isTrue();
+      assertThat(e.messages())
+          .extracting(Effects.Envelope::message)
+          .hasOnlyElementsOfType(Promise.class);
+    }
+    // a rejection vouches for nothing: no write
+    Effects rejected = c.replicas[1].step(0, new Prepare(K, 2, new Ballot(4, 0)));
+    assertThat(rejected.writes()).isEmpty();
+    assertThat(rejected.messages())
+        .extracting(Effects.Envelope::message)
+        .hasOnlyElementsOfType(Reject.class);
   }
 }

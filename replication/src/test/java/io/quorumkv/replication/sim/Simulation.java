@@ -418,9 +418,9 @@ final class Simulation {
     }
 
     /**
-     * Carries out effects under their ordering rule: fsync, then release. Effects whose writes are
-     * all lazy (learned values) are released without an fsync of their own; their writes reach the
-     * disk with the next fsync, or (a prefix of them) at a crash, or never.
+     * Carries out effects under their ordering rule: fsync, then release. Effects without a synced
+     * write (none, or only lazy ones recording learned values) are released at once; their writes
+     * reach the disk with the next fsync, or (a prefix of them) at a crash, or never.
      */
     void process(Effects e) {
       if (e.isEmpty()) {
@@ -437,11 +437,12 @@ final class Simulation {
       }
       long releaseAt = now;
       if (sync) {
+        // Synced effects are released in order: each fsync also covers every earlier write.
         releaseAt = Math.max(lastSyncAt, now + 1 + rnd.nextInt(3));
-      } else if (lastSyncAt > now) {
-        releaseAt = lastSyncAt; // must wait for the earlier writes it may depend on
+        lastSyncAt = releaseAt;
       }
-      lastSyncAt = Math.max(lastSyncAt, releaseAt);
+      // Effects without a synced write leave at once, even ahead of earlier effects still waiting
+      // for their fsync (Effects' ordering rule): they vouch for nothing a crash could lose.
       int inc = incarnation;
       long upTo = lazySeq;
       if (sync) {

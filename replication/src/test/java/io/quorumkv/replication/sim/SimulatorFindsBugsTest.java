@@ -25,7 +25,7 @@ class SimulatorFindsBugsTest {
   void disksThatForgetSyncedWritesAreCaught() {
     Simulation.Config broken =
         new Simulation.Config(3, 6, 1, 40, 0.02, 0.0, true, false, /* amnesia= */ true);
-    assertThat(failingSeeds(broken, 100)).isPositive();
+    assertThat(failingSeeds(broken, 400)).isPositive();
   }
 
   @Test
