@@ -39,7 +39,7 @@ class SimulatorFindsBugsTest {
       String why = PaxosSimTest.checkSeed(seed, broken, totals);
       if (why != null) {
         found = seed;
-        LOG.info("disk loss without rebuild: seed {} fails: {}", seed, why.lines().findFirst());
+        LOG.warn("disk loss without rebuild: seed {} fails: {}", seed, why.lines().findFirst());
         Simulation.Config fixed =
             new Simulation.Config(3, 6, 1, 40, 0.02, 0.0, true, false, false, false)
                 .withDiskLoss(/* rebuild= */ true);
