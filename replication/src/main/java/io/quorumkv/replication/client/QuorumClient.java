@@ -118,6 +118,32 @@ public final class QuorumClient implements AutoCloseable {
     return clientId;
   }
 
+  /**
+   * An explicitly weaker read, opt-in only: the value node {@code node} has learned for {@code
+   * key}, from that node alone, without a quorum. <b>It may be stale</b>: older than values other
+   * clients already saw (the node may have missed the latest commits, or still be rebuilding after
+   * a disk loss), and two such reads may go back in time. For monitoring, repair checks and
+   * tolerant caches; use {@link #get} for a linearizable read. Fails with {@link
+   * RequestFailedException} if the node cannot answer in time; never retried elsewhere (another
+   * node's answer would be a different read).
+   */
+  public CompletableFuture<Outcome.ReadOk> readStale(int node, Bytes key) {
+    if (!nodes.containsKey(node)) {
+      throw new IllegalArgumentException("unknown node " + node);
+    }
+    long tag = tags.incrementAndGet();
+    return connection(node)
+        .send(tag, new ClientMessage.LocalRead(tag, key))
+        .handle(
+            (o, t) -> {
+              if (o instanceof Outcome.ReadOk ok) {
+                return ok;
+              }
+              throw new RequestFailedException(
+                  "stale read at node " + node + ": " + (t != null ? t.toString() : o));
+            });
+  }
+
   /** A linearizable read of {@code key}. */
   public CompletableFuture<Outcome.ReadOk> get(Bytes key) {
     return execute(key, new Operation.Read(), null).thenApply(o -> (Outcome.ReadOk) o);
@@ -248,7 +274,7 @@ public final class QuorumClient implements AutoCloseable {
             mayHaveApplied,
             timeoutMillis);
     connection(node)
-        .send(req)
+        .send(req.tag(), req)
         .whenComplete(
             (reply, error) -> {
               if (error == null
@@ -400,7 +426,7 @@ public final class QuorumClient implements AutoCloseable {
       return c;
     }
 
-    CompletableFuture<Outcome> send(ClientMessage.Request req) {
+    CompletableFuture<Outcome> send(long tag, ClientMessage req) {
       CompletableFuture<Outcome> reply = new CompletableFuture<>();
       channel()
           .whenComplete(
@@ -413,13 +439,13 @@ public final class QuorumClient implements AutoCloseable {
                   return;
                 }
                 InFlight inFlight = new InFlight(ch, reply);
-                pending.put(req.tag(), inFlight);
+                pending.put(tag, inFlight);
                 // the coordinator answers by its deadline; the margin covers the network
                 inFlight.timeout =
                     ch.eventLoop()
                         .schedule(
                             () -> {
-                              if (pending.remove(req.tag(), inFlight)) {
+                              if (pending.remove(tag, inFlight)) {
                                 reply.completeExceptionally(new LostException("no answer in time"));
                               }
                             },
@@ -428,7 +454,7 @@ public final class QuorumClient implements AutoCloseable {
                 ch.writeAndFlush(req)
                     .addListener(
                         w -> {
-                          if (!w.isSuccess() && pending.remove(req.tag(), inFlight)) {
+                          if (!w.isSuccess() && pending.remove(tag, inFlight)) {
                             // a failed write may still have put bytes on the wire
                             reply.completeExceptionally(
                                 new LostException("write failed: " + w.cause()));

@@ -84,6 +84,17 @@ final class ClientServer implements AutoCloseable {
         ctx.writeAndFlush(new ClientMessage.StatsResponse(s.tag(), node.metrics()));
         return;
       }
+      if (msg instanceof ClientMessage.LocalRead l) {
+        Channel ch = ctx.channel();
+        node.readLocal(
+            l.key(),
+            outcome -> {
+              if (ch.isActive()) {
+                ch.writeAndFlush(new ClientMessage.Response(l.tag(), outcome), ch.voidPromise());
+              }
+            });
+        return;
+      }
       if (!(msg instanceof ClientMessage.Request r)) {
         LOG.warn("node {}: closing {}: a client sent a response", config.nodeId(), ctx.channel());
         ctx.close();

@@ -10,6 +10,7 @@ import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.CasResult;
 import io.quorumkv.replication.paxos.ClientRequest;
 import io.quorumkv.replication.paxos.Effects;
+import io.quorumkv.replication.paxos.Fence;
 import io.quorumkv.replication.paxos.KeyState;
 import io.quorumkv.replication.paxos.KeyStateCodec;
 import io.quorumkv.replication.paxos.Operation;
@@ -101,6 +102,20 @@ public final class ReplicaNode implements AutoCloseable {
   private final PeerNetwork network;
   private final ClientServer clientServer;
   private final Replica replica;
+  private final NodeIdentity identity;
+  private final Membership membership;
+  private final StorageStateLoader stored;
+
+  // Loader defaults (PAXOS.md, "A replica that lost its disk"); written before the replica thread
+  // first uses them (activate) or on it (finishRebuild).
+  private volatile boolean rebuilding;
+  private volatile long absentDepth;
+
+  /** Client requests held while the node does not know yet whether it is new (replica thread). */
+  private final ArrayDeque<Runnable> held = new ArrayDeque<>();
+
+  private volatile boolean joining;
+  private CompletableFuture<Void> lastSyncWrite = CompletableFuture.completedFuture(null);
 
   // replica-thread state
   private final Map<Long, Waiter> waiting = new HashMap<>();
@@ -133,6 +148,8 @@ public final class ReplicaNode implements AutoCloseable {
     this.engine = engine;
     this.clock = clock;
     this.table = engine.table(TABLE);
+    this.stored = new StorageStateLoader(table);
+    this.identity = new NodeIdentity(engine);
     List<Integer> ids = new ArrayList<>(config.peers().keySet());
     ids.add(config.nodeId());
     ids.sort(null);
@@ -144,7 +161,7 @@ public final class ReplicaNode implements AutoCloseable {
         new Replica(
             config.nodeId(),
             ReplicaGroups.fixed(group),
-            new StorageStateLoader(table),
+            this::loadState,
             random::nextLong,
             config.paxos(),
             clock.getAsLong());
@@ -160,6 +177,37 @@ public final class ReplicaNode implements AutoCloseable {
     this.loop = io.next();
     this.network = new PeerNetwork(config, io, this::onFrame);
     this.clientServer = config.clientPort() >= 0 ? new ClientServer(config, io, this) : null;
+    this.membership =
+        new Membership(
+            this,
+            identity,
+            network,
+            List.copyOf(config.peers().keySet()),
+            group.size(),
+            io,
+            callbacks,
+            random.nextLong(1L << 62));
+  }
+
+  /**
+   * The state of a key as the replica sees it: its record, with the defaults of a node that lost
+   * its disk (PAXOS.md): while rebuilding, keys without a record are unknown; once rebuilt, they
+   * get {@link Fence#absent} of this node's depth, and unknown records left from the rebuild are
+   * fenced as if no peer had held them (the scan covered every key held by a peer).
+   */
+  private KeyState loadState(Bytes key) {
+    KeyState s = stored.load(key);
+    if (rebuilding) {
+      return s == null ? Fence.UNKNOWN : s;
+    }
+    long depth = absentDepth;
+    if (s == null) {
+      return depth == 0 ? null : Fence.absent(depth);
+    }
+    if (Fence.isUnknown(s)) {
+      return Fence.rebuild(s, List.of(Fence.absent(Math.max(0, depth - 1))));
+    }
+    return s;
   }
 
   /**
@@ -178,6 +226,17 @@ public final class ReplicaNode implements AutoCloseable {
    */
   public static ReplicaNode start(NodeConfig config, StorageEngine engine, LongSupplier clock) {
     ReplicaNode node = new ReplicaNode(config, engine, clock);
+    NodeIdentity.Marker marker;
+    try {
+      marker = node.identity.marker();
+      node.absentDepth = node.identity.absentDepth();
+      node.rebuilding = marker == NodeIdentity.Marker.REBUILDING;
+      // Without a marker (or before peers confirmed a new node) the node must not vote yet.
+      node.joining = marker == null || marker == NodeIdentity.Marker.UNCONFIRMED;
+    } catch (RuntimeException e) {
+      node.close();
+      throw e;
+    }
     try {
       // Every listening port is bound before the first peer is dialed: outgoing connections are
       // bound to this node's own address with an ephemeral port, which could otherwise take the
@@ -186,6 +245,7 @@ public final class ReplicaNode implements AutoCloseable {
         node.clientServer.start();
       }
       node.network.start();
+      node.membership.start(marker);
     } catch (RuntimeException e) {
       node.close();
       throw e;
@@ -274,6 +334,10 @@ public final class ReplicaNode implements AutoCloseable {
             callback.accept(new Outcome.Failed("node " + id() + " is " + state()));
             return;
           }
+          if (joining) {
+            held.add(() -> submit(key, operation, requestId, retry, timeoutMillis, callback));
+            return;
+          }
           long opId = nextOpId++;
           waiting.put(opId, new Waiter(write, callback));
           long now = clock.getAsLong();
@@ -294,6 +358,37 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
+  /**
+   * An explicitly weaker, possibly stale read: the latest value this node has learned for {@code
+   * key}, without a quorum (see {@link io.quorumkv.replication.transport.ClientMessage.LocalRead}).
+   * The callback runs on the replica thread.
+   */
+  void readLocal(Bytes key, Consumer<Outcome> callback) {
+    Runnable task =
+        () -> {
+          if (closed || failed || joining) {
+            callback.accept(new Outcome.Failed("node " + id() + " is not serving"));
+            return;
+          }
+          KeyState s = replica.state(key);
+          callback.accept(new Outcome.ReadOk(s.value(), s.version()));
+        };
+    if (loop.inEventLoop()) {
+      task.run();
+      return;
+    }
+    try {
+      loop.execute(task);
+    } catch (RejectedExecutionException e) {
+      callback.accept(new Outcome.Failed("node " + id() + " is closed"));
+    }
+  }
+
+  /** Whether this node has finished joining (and rebuilding, if it lost its disk). For tests. */
+  public boolean isSettled() {
+    return membership.settled();
+  }
+
   private String state() {
     return failed ? "failed (storage)" : "closed";
   }
@@ -304,7 +399,8 @@ public final class ReplicaNode implements AutoCloseable {
     for (NodeMessage m : frame.nodeMessages()) {
       onNodeMessage(from, m);
     }
-    if (frame.messages().isEmpty()) {
+    if (frame.messages().isEmpty() || joining) {
+      // A node that does not know yet whether it lost its disk takes no part (lost messages).
       return;
     }
     Runnable task =
@@ -407,6 +503,7 @@ public final class ReplicaNode implements AutoCloseable {
       }
       if (sync) {
         done = write;
+        lastSyncWrite = write;
         // Completion runs on the storage commit thread: hop back to the replica thread.
         write.whenComplete((v, t) -> runOnLoop(this::drainReleases));
       } else {
@@ -527,7 +624,9 @@ public final class ReplicaNode implements AutoCloseable {
       callbacks.execute(
           () -> {
             try {
-              q.add(id(), localKeys(start, end, lim));
+              if (membership.settled()) {
+                q.add(id(), localKeys(start, end, lim));
+              }
             } catch (StorageException e) {
               q.result.completeExceptionally(e);
             }
@@ -545,7 +644,13 @@ public final class ReplicaNode implements AutoCloseable {
   }
 
   private void onNodeMessage(int from, NodeMessage m) {
+    if (membership.onMessage(from, m)) {
+      return;
+    }
     if (m instanceof NodeMessage.ListKeys q) {
+      if (!membership.settled()) {
+        return; // rebuilding or joining: its listing could miss keys it forgot
+      }
       try {
         callbacks.execute(
             () -> {
@@ -581,8 +686,11 @@ public final class ReplicaNode implements AutoCloseable {
       while (s.hasNext()) {
         KeyValue kv = s.next();
         KeyState st = KeyStateCodec.decode(kv.value());
+        // A fenced key may have held a value this node forgot (PAXOS.md): list it.
         boolean hasValue =
-            st.value() != null || (st.accepted() != null && st.accepted().value() != null);
+            Fence.isFenced(st)
+                || st.value() != null
+                || (st.accepted() != null && st.accepted().value() != null);
         if (!hasValue) {
           continue;
         }
@@ -632,6 +740,107 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
+  // ------------------------------------------------------------------ joining and rebuilding
+
+  /**
+   * Called once the node knows what it is: a member (new or kept its disk) or, with {@code
+   * rebuild}, a node that lost its disk and copies from its peers. Releases held client requests.
+   */
+  void activate(boolean rebuild) {
+    rebuilding = rebuild;
+    runOnLoop(
+        () -> {
+          joining = false;
+          while (!held.isEmpty()) {
+            held.poll().run();
+          }
+        });
+  }
+
+  /** Hands copied peer states of some keys to the replica; completes once they are absorbed. */
+  CompletableFuture<Void> rebuildKeys(Map<Bytes, List<KeyState>> peerStates) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    runOnLoop(
+        () -> {
+          try {
+            for (Map.Entry<Bytes, List<KeyState>> e : peerStates.entrySet()) {
+              absorb(replica.rebuild(e.getKey(), e.getValue()));
+            }
+            f.complete(null);
+          } catch (RuntimeException e) {
+            f.completeExceptionally(e);
+          }
+        });
+    return f;
+  }
+
+  /**
+   * Ends the rebuild (the scan covered every key): keys still unknown get the default for absent
+   * keys. Completes once every state write so far is durable, so the caller may then mark the node
+   * rebuilt.
+   */
+  CompletableFuture<Void> finishRebuild(long peersAbsent) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    runOnLoop(
+        () -> {
+          absorb(replica.finishRebuild(Fence.absent(peersAbsent)));
+          absentDepth = peersAbsent + 1;
+          rebuilding = false;
+          // Queued behind the flush that absorb scheduled: its synced write is then the last.
+          runOnLoop(() -> lastSyncWrite.whenComplete((v, t) -> complete(f, t)));
+        });
+    return f;
+  }
+
+  private static void complete(CompletableFuture<Void> f, Throwable t) {
+    if (t == null) {
+      f.complete(null);
+    } else {
+      f.completeExceptionally(t);
+    }
+  }
+
+  /**
+   * This node's state records after {@code q.after()}, for a peer's rebuild; empty with depth -1
+   * while this node cannot vouch for keys itself. Runs on the callback thread, off the replica.
+   */
+  NodeMessage.StateChunk serveScan(NodeMessage.StateScan q, int maxBytes) {
+    if (!membership.settled() || rebuilding) {
+      return new NodeMessage.StateChunk(q.queryId(), -1, List.of(), List.of(), false);
+    }
+    long depth = absentDepth;
+    List<Bytes> keys = new ArrayList<>();
+    List<Bytes> records = new ArrayList<>();
+    boolean truncated = false;
+    int bytes = 0;
+    KeyRange range = KeyRange.of(q.after() == null ? null : q.after().toByteArray(), null);
+    try (Scan s = table.scan(range)) {
+      while (s.hasNext()) {
+        KeyValue kv = s.next();
+        Bytes key = Bytes.wrap(kv.key());
+        if (q.after() != null && key.equals(q.after())) {
+          continue;
+        }
+        if (keys.size() == q.limit() || bytes >= maxBytes) {
+          truncated = true;
+          break;
+        }
+        byte[] record = kv.value();
+        if (Fence.isUnknown(KeyStateCodec.decode(record))) {
+          // what this node's own loader would make of it (see loadState)
+          record =
+              KeyStateCodec.encode(
+                  Fence.rebuild(
+                      KeyStateCodec.decode(record), List.of(Fence.absent(Math.max(0, depth - 1)))));
+        }
+        keys.add(key);
+        records.add(Bytes.wrap(record));
+        bytes += kv.key().length + record.length;
+      }
+    }
+    return new NodeMessage.StateChunk(q.queryId(), depth, keys, records, truncated);
+  }
+
   // ------------------------------------------------------------------ lifecycle
 
   /**
@@ -660,6 +869,7 @@ public final class ReplicaNode implements AutoCloseable {
     if (clientServer != null) {
       clientServer.close();
     }
+    membership.close();
     network.close();
     try {
       loop.submit(
@@ -669,6 +879,10 @@ public final class ReplicaNode implements AutoCloseable {
                 }
                 answerWaiters("shutting down");
                 releases.clear();
+                joining = false;
+                while (!held.isEmpty()) {
+                  held.poll().run(); // closed: each is answered as failed
+                }
               })
           .awaitUninterruptibly();
     } catch (RejectedExecutionException e) {

@@ -47,6 +47,9 @@ final class Acceptor {
     if (wrong != null) {
       return new Result(null, wrong);
     }
+    if (Fence.isFenced(s)) {
+      return new Result(null, null); // may have voted here before losing its disk: stay silent
+    }
     if (p.ballot().round() < Ballot.FIRST_PREPARED_ROUND
         || p.ballot().compareTo(s.promised()) < 0) {
       return new Result(null, new Reject(p.key(), p.instance(), p.ballot(), s.promised()));
@@ -68,6 +71,9 @@ final class Acceptor {
     if (wrong != null) {
       return new Result(null, wrong);
     }
+    if (Fence.isFenced(s)) {
+      return new Result(null, null); // may have voted here before losing its disk: stay silent
+    }
     Ballot b = a.ballot();
     boolean validFast = !b.isFast() || (s.version() > 0 && s.chosen().origin() == b.node());
     if (b.isZero() || !validFast || b.compareTo(s.promised()) < 0) {
@@ -82,11 +88,20 @@ final class Acceptor {
 
   /** Learning is idempotent: a chosen value is applied only if it is newer than what we know. */
   static KeyState learn(KeyState s, long version, Proposal proposal) {
+    if (Fence.isFenced(s)) {
+      return Fence.learn(s, version, proposal);
+    }
     return version > s.version() ? s.learn(version, proposal) : null;
   }
 
-  /** Reports this replica's version and acceptor state for a linearizable read. */
+  /**
+   * Reports this replica's version and acceptor state for a linearizable read, or {@code null} if
+   * it is fenced: "nothing accepted" would be a claim about votes it may have forgotten.
+   */
   static ReadState read(KeyState s, ReadQuery q) {
+    if (Fence.isFenced(s)) {
+      return null;
+    }
     return new ReadState(
         q.key(),
         q.queryId(),

@@ -128,6 +128,36 @@ public final class Replica {
     return finishInput();
   }
 
+  /**
+   * Rebuild after a loss of durable state: adopts what {@code peers} (other replicas of the key's
+   * group, together intersecting every quorum without this one) hold for {@code key}, fenced as
+   * {@link Fence#rebuild} says. Nothing changes unless the key is {@link Fence#UNKNOWN}-fenced
+   * here, so a repeated or restarted copy is harmless.
+   */
+  public Effects rebuild(Bytes key, List<KeyState> peers) {
+    KeyState next = Fence.rebuild(state(key), peers);
+    if (next != null) {
+      persist(key, next);
+    }
+    return finishInput();
+  }
+
+  /**
+   * Ends a rebuild whose scan covered every key: a key still {@link Fence#UNKNOWN}-fenced in memory
+   * was held by no peer when the scan passed it, so each peer's state of it was its default for
+   * absent keys, at most {@code peersAbsent} ({@link Fence#absent}); it is rebuilt from that (with
+   * what it has learned since). The caller's loader must give absent keys their new default from
+   * now on.
+   */
+  public Effects finishRebuild(KeyState peersAbsent) {
+    for (Map.Entry<Bytes, KeyState> e : List.copyOf(states.entrySet())) {
+      if (Fence.isUnknown(e.getValue())) {
+        persist(e.getKey(), Fence.rebuild(e.getValue(), List.of(peersAbsent)));
+      }
+    }
+    return finishInput();
+  }
+
   /** Handles a message from node {@code from}. */
   public Effects step(int from, PaxosMessage message) {
     handle(from, message);
@@ -213,7 +243,10 @@ public final class Replica {
     } else if (m instanceof Accept a) {
       acceptorResult(from, a.key(), Acceptor.accept(s, a));
     } else if (m instanceof ReadQuery q) {
-      send(from, Acceptor.read(s, q));
+      ReadState answer = Acceptor.read(s, q);
+      if (answer != null) {
+        send(from, answer);
+      }
     } else if (m instanceof Commit c) {
       onCommit(c);
     } else if (m instanceof Lagging l) {
@@ -406,6 +439,12 @@ public final class Replica {
         }
         case NOT_SEEN -> {}
       }
+    }
+    if (Fence.isUnknown(s)) {
+      // Rebuilding and not copied yet: its own prepared ballots could repeat ones it used before
+      // the loss (PAXOS.md, "A replica that lost its disk"); the client tries another node.
+      finish(c, op, new Failed("node " + self + " is rebuilding this key from its peers"));
+      return;
     }
     if (!o.isWrite()) {
       newAttempt(op, Phase.READ);

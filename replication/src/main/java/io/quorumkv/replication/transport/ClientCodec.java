@@ -42,6 +42,7 @@ public final class ClientCodec {
   private static final int RESPONSE = 2;
   private static final int STATS_REQUEST = 3;
   private static final int STATS_RESPONSE = 4;
+  private static final int LOCAL_READ = 5;
   private static final int MAX_STATS = 4096;
 
   private ClientCodec() {}
@@ -95,6 +96,8 @@ public final class ClientCodec {
       }
     } else if (m instanceof ClientMessage.StatsRequest r) {
       w.writeByte(STATS_REQUEST).writeVarLong(r.tag());
+    } else if (m instanceof ClientMessage.LocalRead r) {
+      w.writeByte(LOCAL_READ).writeVarLong(r.tag()).writeBytes(r.key());
     } else if (m instanceof ClientMessage.StatsResponse r) {
       w.writeByte(STATS_RESPONSE).writeVarLong(r.tag()).writeVarLong(r.stats().size());
       for (java.util.Map.Entry<String, Long> e : r.stats().entrySet()) {
@@ -152,6 +155,8 @@ public final class ClientCodec {
               default -> throw new MalformedDataException("unknown outcome " + type);
             };
         m = new ClientMessage.Response(tag, o);
+      } else if (kind == LOCAL_READ) {
+        m = new ClientMessage.LocalRead(r.readVarLong(), r.readBytes());
       } else if (kind == STATS_REQUEST) {
         m = new ClientMessage.StatsRequest(r.readVarLong());
       } else if (kind == STATS_RESPONSE) {

@@ -72,6 +72,22 @@ public sealed interface ClientMessage {
   record StatsRequest(long tag) implements ClientMessage {}
 
   /**
+   * An explicitly weaker read: the value this one node has learned for {@code key}, from its own
+   * memory or storage, without asking a quorum. It may be stale (older than the latest chosen
+   * value, or absent while the node is rebuilding); never use it where a linearizable read is
+   * needed. Answered by a {@link Response} with {@link Outcome.ReadOk} or {@link Outcome.Failed}.
+   *
+   * @param tag the request's correlation tag
+   * @param key the key
+   */
+  record LocalRead(long tag, Bytes key) implements ClientMessage {
+    /** Validates. */
+    public LocalRead {
+      Objects.requireNonNull(key, "key");
+    }
+  }
+
+  /**
    * The node's counters at the time of the request {@code tag}.
    *
    * @param tag the request's tag

@@ -37,6 +37,10 @@ public final class MessageCodec {
   private static final int READ_STATE = 9;
   private static final int LIST_KEYS = 10;
   private static final int KEY_LIST = 11;
+  private static final int MEMBERSHIP = 12;
+  private static final int MEMBERSHIP_ANSWER = 13;
+  private static final int STATE_SCAN = 14;
+  private static final int STATE_CHUNK = 15;
   private static final int MAX_KEYS = 1 << 20;
 
   private MessageCodec() {}
@@ -83,7 +87,10 @@ public final class MessageCodec {
 
   /**
    * Appends {@code m} to {@code w}: {@code ListKeys = 10 queryId start? end? limit} and {@code
-   * KeyList = 11 queryId truncated:u8 count key*}, optional keys behind a presence byte.
+   * KeyList = 11 queryId truncated:u8 count key*}, optional keys behind a presence byte; {@code
+   * Membership = 12 queryId initialized:u8}, {@code MembershipAnswer = 13 queryId knowsYou:u8},
+   * {@code StateScan = 14 queryId after? limit}, {@code StateChunk = 15 queryId (absentDepth +
+   * 1):varint truncated:u8 count (key record)*}.
    */
   public static void encode(ByteWriter w, NodeMessage m) {
     if (m instanceof NodeMessage.ListKeys q) {
@@ -96,6 +103,21 @@ public final class MessageCodec {
       w.writeVarLong(l.keys().size());
       for (Bytes k : l.keys()) {
         w.writeBytes(k);
+      }
+    } else if (m instanceof NodeMessage.Membership q) {
+      w.writeByte(MEMBERSHIP).writeVarLong(q.queryId()).writeByte(q.initialized() ? 1 : 0);
+    } else if (m instanceof NodeMessage.MembershipAnswer a) {
+      w.writeByte(MEMBERSHIP_ANSWER).writeVarLong(a.queryId()).writeByte(a.knowsYou() ? 1 : 0);
+    } else if (m instanceof NodeMessage.StateScan q) {
+      w.writeByte(STATE_SCAN).writeVarLong(q.queryId());
+      writeOptional(w, q.after());
+      w.writeVarLong(q.limit());
+    } else if (m instanceof NodeMessage.StateChunk c) {
+      w.writeByte(STATE_CHUNK).writeVarLong(c.queryId());
+      w.writeVarLong(c.absentDepth() + 1).writeByte(c.truncated() ? 1 : 0);
+      w.writeVarLong(c.keys().size());
+      for (int i = 0; i < c.keys().size(); i++) {
+        w.writeBytes(c.keys().get(i)).writeBytes(c.records().get(i));
       }
     } else {
       throw new IllegalArgumentException("unknown message " + m);
@@ -132,7 +154,46 @@ public final class MessageCodec {
       }
       return new NodeMessage.KeyList(id, keys, truncated == 1);
     }
+    if (type == MEMBERSHIP) {
+      return new NodeMessage.Membership(r.readVarLong(), flag(r));
+    }
+    if (type == MEMBERSHIP_ANSWER) {
+      return new NodeMessage.MembershipAnswer(r.readVarLong(), flag(r));
+    }
+    if (type == STATE_SCAN) {
+      long id = r.readVarLong();
+      Bytes after = readOptionalBytes(r);
+      int limit = r.readVarInt(Integer.MAX_VALUE);
+      if (limit < 1) {
+        throw new MalformedDataException("limit must be >= 1");
+      }
+      return new NodeMessage.StateScan(id, after, limit);
+    }
+    if (type == STATE_CHUNK) {
+      long id = r.readVarLong();
+      long absentDepth = r.readVarLong() - 1;
+      if (absentDepth < -1) {
+        throw new MalformedDataException("bad absent depth");
+      }
+      boolean truncated = flag(r);
+      int count = r.readVarInt(Math.min(MAX_KEYS, r.remaining()));
+      List<Bytes> keys = new ArrayList<>(count);
+      List<Bytes> records = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        keys.add(r.readBytes());
+        records.add(r.readBytes());
+      }
+      return new NodeMessage.StateChunk(id, absentDepth, keys, records, truncated);
+    }
     return decodePaxos(type, r);
+  }
+
+  private static boolean flag(ByteReader r) {
+    int b = r.readByte();
+    if (b > 1) {
+      throw new MalformedDataException("bad flag byte " + b);
+    }
+    return b == 1;
   }
 
   /**

@@ -43,4 +43,64 @@ public sealed interface NodeMessage {
       keys = List.copyOf(Objects.requireNonNull(keys, "keys"));
     }
   }
+
+  /**
+   * Membership: asks whether the receiver durably knows the sender as a node that has been a member
+   * (PAXOS.md, "Node runtime", detecting a lost disk). With {@code initialized} set, the sender
+   * says it is one: the receiver records that durably before answering.
+   *
+   * @param queryId the asker's correlation id
+   * @param initialized whether the sender has (or is writing) its identity marker
+   */
+  record Membership(long queryId, boolean initialized) implements NodeMessage {}
+
+  /**
+   * The answer to {@link Membership}.
+   *
+   * @param queryId the query's id
+   * @param knowsYou whether the receiver's durable state names the asker as a member
+   */
+  record MembershipAnswer(long queryId, boolean knowsYou) implements NodeMessage {}
+
+  /**
+   * Rebuild scan: asks for the receiver's state records ({@link
+   * io.quorumkv.replication.paxos.KeyStateCodec}) of the keys after {@code after} (null: from the
+   * first), in ascending order, at most {@code limit}. Served off the replica thread.
+   *
+   * @param queryId the asker's correlation id
+   * @param after the last key already copied, or {@code null}
+   * @param limit at most this many records, at least 1
+   */
+  record StateScan(long queryId, Bytes after, int limit) implements NodeMessage {
+    /** Validates. */
+    public StateScan {
+      if (limit < 1) {
+        throw new IllegalArgumentException("limit must be >= 1");
+      }
+    }
+  }
+
+  /**
+   * The answer to {@link StateScan}.
+   *
+   * @param queryId the query's id
+   * @param absentDepth the {@link io.quorumkv.replication.paxos.Fence#absent} depth the sender
+   *     gives keys it holds no record of, or -1 if it cannot vouch for keys (it is joining or
+   *     rebuilding itself; the chunk is then empty)
+   * @param keys the keys, ascending
+   * @param records their encoded state records, one per key
+   * @param truncated whether more keys may follow the last one
+   */
+  record StateChunk(
+      long queryId, long absentDepth, List<Bytes> keys, List<Bytes> records, boolean truncated)
+      implements NodeMessage {
+    /** Copies the lists. */
+    public StateChunk {
+      keys = List.copyOf(keys);
+      records = List.copyOf(records);
+      if (keys.size() != records.size() || absentDepth < -1) {
+        throw new IllegalArgumentException("one record per key, depth >= -1");
+      }
+    }
+  }
 }

@@ -7,6 +7,7 @@ import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.CasResult;
 import io.quorumkv.replication.paxos.ClientRequest;
 import io.quorumkv.replication.paxos.Effects;
+import io.quorumkv.replication.paxos.Fence;
 import io.quorumkv.replication.paxos.KeyState;
 import io.quorumkv.replication.paxos.KeyStateCodec;
 import io.quorumkv.replication.paxos.Operation;
@@ -51,6 +52,10 @@ final class Simulation {
    *     the checker catches the resulting bugs
    * @param allLazy a deliberately broken node that treats every write as lazy (promises and accepts
    *     too), to prove the simulator's lazy-write model can lose what matters
+   * @param diskLoss whether some crashes also wipe the node's disk (everything durable, its
+   *     identity marker included); one node at a time, and not while another is rebuilding
+   * @param rebuild whether a node that lost its disk rebuilds from its peers behind acceptor fences
+   *     (PAXOS.md); off, it rejoins empty as if new, to prove the simulator catches that
    */
   record Config(
       int replicas,
@@ -62,7 +67,53 @@ final class Simulation {
       boolean crashes,
       boolean partitions,
       boolean amnesia,
-      boolean allLazy) {
+      boolean allLazy,
+      boolean diskLoss,
+      boolean rebuild) {
+
+    /** A configuration without disk loss. */
+    Config(
+        int replicas,
+        int clients,
+        int keys,
+        int opsPerClient,
+        double dropRate,
+        double dupRate,
+        boolean crashes,
+        boolean partitions,
+        boolean amnesia,
+        boolean allLazy) {
+      this(
+          replicas,
+          clients,
+          keys,
+          opsPerClient,
+          dropRate,
+          dupRate,
+          crashes,
+          partitions,
+          amnesia,
+          allLazy,
+          false,
+          true);
+    }
+
+    /** The same configuration with disk loss on, rebuilt from peers or (broken) not. */
+    Config withDiskLoss(boolean rebuildFromPeers) {
+      return new Config(
+          replicas,
+          clients,
+          keys,
+          opsPerClient,
+          dropRate,
+          dupRate,
+          crashes,
+          partitions,
+          amnesia,
+          allLazy,
+          true,
+          rebuildFromPeers);
+    }
 
     /** A configuration with every write's durability as the replica asks. */
     Config(
@@ -104,6 +155,8 @@ final class Simulation {
    * @param crashes node crashes
    * @param simMillis simulated time
    * @param finalReadsOk whether the post-heal reads all completed (liveness)
+   * @param wipes disk losses
+   * @param rebuilds rebuilds from peers that completed
    */
   record Run(
       List<HistoryOp> history,
@@ -111,7 +164,9 @@ final class Simulation {
       long messages,
       int crashes,
       long simMillis,
-      boolean finalReadsOk) {}
+      boolean finalReadsOk,
+      int wipes,
+      int rebuilds) {}
 
   private static final long CLIENT_TIMEOUT = 400;
   private static final long COORDINATOR_TIMEOUT = 300;
@@ -136,6 +191,8 @@ final class Simulation {
   private long nextOpId = 1;
   private long messages;
   private int crashes;
+  private int wipes;
+  private int rebuilds;
   private int activeClients;
   private int nextProcess;
   private String violation;
@@ -197,7 +254,7 @@ final class Simulation {
       e.action().run();
     }
     boolean finalOk = violation != null || healAndReadAll();
-    return new Run(recorder.history(), violation, messages, crashes, now, finalOk);
+    return new Run(recorder.history(), violation, messages, crashes, now, finalOk, wipes, rebuilds);
   }
 
   /** Heals every fault, then reads each key through every node: all must complete. */
@@ -209,6 +266,13 @@ final class Simulation {
         n.start();
         scheduleTick(n);
       }
+    }
+    // A node still rebuilding coordinates nothing for keys it has not copied: let it finish.
+    long rebuildLimit = now + 20_000;
+    while (!events.isEmpty() && rebuilding() && violation == null && now < rebuildLimit) {
+      Event e = events.poll();
+      now = e.time();
+      e.action().run();
     }
     int[] pending = {0};
     boolean[] ok = {true};
@@ -270,6 +334,41 @@ final class Simulation {
     return ok[0] && pending[0] == 0;
   }
 
+  private boolean rebuilding() {
+    for (Node n : nodes) {
+      // the durable marker too: a rebuild is over only once it survives a crash
+      boolean done = n.mode == Marker.MEMBER || n.mode == Marker.REBUILT;
+      boolean durable = n.marker == Marker.MEMBER || n.marker == Marker.REBUILT;
+      if (!done || !durable) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether some node still holds an acceptor fence on some key. Fences lift only when the others
+   * decide the fenced instances (PAXOS.md, "Known limits"): a second disk loss before that could
+   * leave a key without a voting quorum, a liveness limit the nemesis does not exercise.
+   */
+  private boolean anyFence() {
+    for (Node n : nodes) {
+      for (Bytes key : keys) {
+        KeyState s;
+        if (n.replica != null) {
+          s = n.replica.state(key);
+        } else {
+          byte[] b = n.disk.get(key);
+          s = b == null ? KeyState.EMPTY : KeyStateCodec.decode(b);
+        }
+        if (Fence.isFenced(s)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   private void scheduleTick(Node n) {
     int inc = n.incarnation;
     at(
@@ -323,6 +422,9 @@ final class Simulation {
       Node victim = nodes[rnd.nextInt(nodes.length)];
       if (victim.replica != null && down < (nodes.length - 1) / 2 + (rnd.nextInt(4) == 0 ? 1 : 0)) {
         victim.crash();
+        if (cfg.diskLoss() && rnd.nextInt(3) == 0 && !rebuilding() && !anyFence()) {
+          victim.wipe();
+        }
         at(
             now + 20 + rnd.nextInt(400),
             () -> {
@@ -355,10 +457,38 @@ final class Simulation {
 
   // ------------------------------------------------------------------ nodes, disks, network
 
+  /**
+   * A node's durable identity marker (PAXOS.md, "A replica that lost its disk"). A wiped disk has
+   * none; the real node then asks its peers, which in the simulator always know it (every node was
+   * a member from the start), so the node rebuilds.
+   */
+  private enum Marker {
+    /** A member since the cluster started: a key without a record is {@link KeyState#EMPTY}. */
+    MEMBER,
+    /** No marker: a wiped disk. */
+    NONE,
+    /** Copying from peers; a key without a record is {@link Fence#UNKNOWN}. */
+    REBUILDING,
+    /** Rebuilt: a key without a record is {@link Fence#absent} of the node's depth. */
+    REBUILT
+  }
+
   /** A simulated machine: a replica, its disk and the effects waiting for an fsync. */
   private final class Node {
     final int id;
     final Map<Bytes, byte[]> disk = new HashMap<>();
+    Marker marker = Marker.MEMBER;
+
+    /** The depth of {@link Fence#absent} for keys without a record (durable, with the marker). */
+    long absentDepth;
+
+    /**
+     * The running incarnation's view of marker and depth (ahead of the disk at a rebuild's end).
+     */
+    Marker mode = Marker.MEMBER;
+
+    long depth;
+
     Replica replica;
     int incarnation;
     long lastSyncAt;
@@ -378,17 +508,45 @@ final class Simulation {
     void start() {
       incarnation++;
       lastSyncAt = now;
+      if (marker == Marker.NONE) {
+        // Broken on purpose without rebuild: the node believes it is new and joins empty.
+        marker = cfg.rebuild() ? Marker.REBUILDING : Marker.MEMBER;
+      }
+      mode = marker;
+      depth = absentDepth;
       replica =
           new Replica(
               id,
               groups,
               key -> {
                 byte[] b = disk.get(key);
-                return b == null ? null : KeyStateCodec.decode(b);
+                KeyState s = b == null ? null : KeyStateCodec.decode(b);
+                return switch (mode) {
+                  case MEMBER, NONE -> s;
+                  case REBUILDING -> s == null ? Fence.UNKNOWN : s;
+                  case REBUILT ->
+                      s == null
+                          ? Fence.absent(depth)
+                          : Fence.isUnknown(s)
+                              ? Fence.rebuild(s, List.of(Fence.absent(depth - 1)))
+                              : s;
+                };
               },
               bound -> rnd.nextLong(bound),
               paxos,
               now);
+      if (marker == Marker.REBUILDING) {
+        int inc = incarnation;
+        at(now + 10 + rnd.nextInt(40), () -> rebuildStep(this, inc, 0));
+      }
+    }
+
+    /** Loses everything durable: the state records and the identity marker. */
+    void wipe() {
+      wipes++;
+      disk.clear();
+      marker = Marker.NONE;
+      absentDepth = 0;
     }
 
     void crash() {
@@ -412,6 +570,8 @@ final class Simulation {
       pendingSyncs.clear();
       replica = null;
       incarnation++; // pending fsyncs and held messages of the old incarnation are lost
+      mode = marker;
+      depth = absentDepth;
       if (cfg.amnesia()) {
         disk.clear();
       }
@@ -480,6 +640,64 @@ final class Simulation {
         at(releaseAt, release);
       }
     }
+  }
+
+  /**
+   * One step of a node's rebuild scan: copies key number {@code cursor} from a set of peers that
+   * intersects every quorum without the node (read from their state at this instant, as a streamed
+   * scan would), then schedules the next key. Without enough reachable peers it waits and retries
+   * the same key; a crash ends the scan, which the next start begins again (copies are idempotent).
+   * After the last key, once every copy is durable, the marker says so.
+   */
+  private void rebuildStep(Node n, int inc, int cursor) {
+    if (n.replica == null || n.incarnation != inc || n.mode != Marker.REBUILDING) {
+      return;
+    }
+    if (cursor == keys.size()) {
+      // Every peer's default for keys it holds no record of, at most: the deepest one.
+      long peersAbsent = 0;
+      for (Node p : nodes) {
+        if (p != n) {
+          peersAbsent = Math.max(peersAbsent, p.depth);
+        }
+      }
+      n.process(n.replica.finishRebuild(Fence.absent(peersAbsent)));
+      long newDepth = peersAbsent + 1;
+      // The loader's default for absent keys changes at once; the marker only once every copied
+      // record is durable (a crash before that restarts the rebuild).
+      n.mode = Marker.REBUILT;
+      n.depth = newDepth;
+      at(
+          Math.max(n.lastSyncAt, now) + 1,
+          () -> {
+            if (n.incarnation == inc) {
+              n.marker = Marker.REBUILT;
+              n.absentDepth = newDepth;
+              rebuilds++;
+            }
+          });
+      return;
+    }
+    int quorum = nodes.length / 2 + 1;
+    int needed = nodes.length - quorum + 1;
+    List<KeyState> states = new ArrayList<>();
+    Bytes key = keys.get(cursor);
+    for (Node p : nodes) {
+      if (p != n
+          && p.replica != null
+          && !blocked.contains(link(p.id, n.id))
+          && !blocked.contains(link(n.id, p.id))
+          && p.mode != Marker.REBUILDING
+          && states.size() < needed) {
+        states.add(p.replica.state(key));
+      }
+    }
+    if (states.size() < needed) {
+      at(now + 20 + rnd.nextInt(50), () -> rebuildStep(n, inc, cursor));
+      return;
+    }
+    n.process(n.replica.rebuild(key, states));
+    at(now + 1 + rnd.nextInt(10), () -> rebuildStep(n, inc, cursor + 1));
   }
 
   /** A lazy write waiting for an fsync. */

@@ -190,7 +190,14 @@ class FrameCodecTest {
             new NodeMessage.ListKeys(7, null, Bytes.utf8("z"), 100),
             new NodeMessage.ListKeys(8, Bytes.utf8("a"), null, 1),
             new NodeMessage.KeyList(7, List.of(Bytes.utf8("a"), Bytes.utf8("b")), true),
-            new NodeMessage.KeyList(8, List.of(), false));
+            new NodeMessage.KeyList(8, List.of(), false),
+            new NodeMessage.Membership(9, true),
+            new NodeMessage.MembershipAnswer(9, false),
+            new NodeMessage.StateScan(10, null, 256),
+            new NodeMessage.StateScan(11, Bytes.utf8("k"), 1),
+            new NodeMessage.StateChunk(
+                10, 2, List.of(Bytes.utf8("a")), List.of(Bytes.utf8("rec")), true),
+            new NodeMessage.StateChunk(11, -1, List.of(), List.of(), false));
     out.write(allKinds().get(0));
     for (NodeMessage m : node) {
       out.write(m);
@@ -223,6 +230,7 @@ class FrameCodecTest {
           new ClientMessage.Response(5, new CasResult.Unknown("timed out \u00e9")),
           new ClientMessage.Response(6, new Outcome.Failed("nope")),
           new ClientMessage.StatsRequest(7),
+          new ClientMessage.LocalRead(8, K),
           new ClientMessage.StatsResponse(
               7, new java.util.LinkedHashMap<>(java.util.Map.of("peer.frames.sent", 12L))));
 

@@ -296,7 +296,8 @@ final class ProcessCluster implements AutoCloseable {
     return dir.resolve("node-" + i).resolve("run-" + (incarnations[i] - 1) + ".log");
   }
 
-  private String currentLog(int i) throws IOException {
+  /** The log of node {@code i}'s current incarnation. */
+  String currentLog(int i) throws IOException {
     return Files.readString(currentLogPath(i), UTF_8);
   }
 
