@@ -377,6 +377,9 @@ public final class PeerBench {
    * for reads and conditional writes. The same for every system.
    */
   private void warmUp(Target t, String label) throws Exception {
+    if (plan.systemWarmup().isZero()) {
+      return;
+    }
     long t0 = System.nanoTime();
     List<io.quorumkv.bench.peers.load.Workload> done = new ArrayList<>();
     for (Plan.Step step : plan.steps(label)) {

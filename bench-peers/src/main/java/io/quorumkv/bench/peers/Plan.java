@@ -31,7 +31,8 @@ import java.util.List;
  * @param mainWorkloads the non-swept workloads of the main systems
  * @param secondaryWorkloads the non-swept workloads of the secondary systems
  * @param secondarySweep the concurrencies of the secondary systems' {@code cas} sweep
- * @param systemWarmup how long each workload of a target runs unmeasured, once, after loading
+ * @param systemWarmup how long each workload of a target runs unmeasured, once, after loading (0:
+ *     not at all)
  * @param systems the systems to run, in order (a subset of {@link #SYSTEMS})
  */
 record Plan(
@@ -92,7 +93,8 @@ record Plan(
           Duration.ofMillis(500),
           Duration.ofMillis(200),
           Duration.ofSeconds(1),
-          Duration.ofMillis(500),
+          // none: it cost --quick half a minute of its 3 on a busy machine
+          Duration.ZERO,
           ordered);
     }
     return new Plan(
@@ -172,9 +174,11 @@ record Plan(
             .plus(warmup.multipliedBy(reps - 1L))
             .plus(measure.plus(RUN_OVERHEAD).multipliedBy(reps));
     long targetWorkloads =
-        systems.stream()
-            .mapToLong(sys -> steps(sys).stream().map(Step::workload).distinct().count())
-            .sum();
+        systemWarmup.isZero()
+            ? 0
+            : systems.stream()
+                .mapToLong(sys -> steps(sys).stream().map(Step::workload).distinct().count())
+                .sum();
     return perCell
         .multipliedBy(cells)
         .plus(systemWarmup.plus(RUN_OVERHEAD).multipliedBy(targetWorkloads));
@@ -188,7 +192,7 @@ record Plan(
             + " quorumkv-native, quorumkv-native-nomerge; their cas sweep: %s clients, merging off"
             + " only from %d up); %d"
             + " repetitions of %.1f s measured per cell after %.1f s warm-up (%.1f s on repetitions"
-            + " after the first), each target's workloads first run once for %.1f s unmeasured;"
+            + " after the first); %s;"
             + " %d cells, %d runs, about %d s of measuring.",
         quick ? "Quick" : "Default",
         keys,
@@ -204,7 +208,12 @@ record Plan(
         measure.toMillis() / 1000.0,
         firstWarmup.toMillis() / 1000.0,
         warmup.toMillis() / 1000.0,
-        systemWarmup.toMillis() / 1000.0,
+        systemWarmup.isZero()
+            ? "no per-target warm-up"
+            : String.format(
+                java.util.Locale.ROOT,
+                "after loading, each target's workloads run once for %.1f s unmeasured",
+                systemWarmup.toMillis() / 1000.0),
         steps().size(),
         steps().size() * reps,
         measuringTime().toSeconds());
