@@ -1,5 +1,6 @@
 package io.quorumkv.executor;
 
+import io.quorumkv.executor.catalog.StoreCatalog;
 import io.quorumkv.executor.read.StoreRowSource;
 import io.quorumkv.parser.ast.AllColumns;
 import io.quorumkv.parser.ast.Binary;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 
 /**
@@ -177,6 +179,45 @@ final class PointRead implements BiFunction<Object[], SqlSession, StatementResul
     return table.columnIndex(c.column().value());
   }
 
+  /**
+   * Runs the read without blocking: the result completes when the store's get does (on the store's
+   * thread), or with null when the row was written under a newer schema than the plan's, which
+   * needs a catalog read: the caller then runs {@link #apply} where it may block.
+   */
+  CompletableFuture<StatementResult> applyAsync(Object[] params) {
+    Object[] key = new Object[keyParams.length];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = params[keyParams[i]];
+      if (key[i] == null) {
+        return CompletableFuture.completedFuture(
+            new StatementResult.Rows(columns, new ArrayList<>(0)));
+      }
+    }
+    return source
+        .store()
+        .get(StoreCatalog.rowKey(table, Arrays.asList(key)))
+        .thenApply(
+            v -> {
+              List<Object[]> rows = new ArrayList<>(1);
+              if (v != null) {
+                Object[] row = StoreRowSource.rowIfCurrent(table, v);
+                if (row == null) {
+                  return null;
+                }
+                rows.add(project(row));
+              }
+              return new StatementResult.Rows(columns, rows);
+            });
+  }
+
+  private Object[] project(Object[] row) {
+    Object[] out = new Object[projection.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = SqlTypes.canonical(row[projection[i]], types[i]);
+    }
+    return out;
+  }
+
   @Override
   public StatementResult apply(Object[] params, SqlSession session) {
     List<Object[]> rows = new ArrayList<>(1);
@@ -190,11 +231,7 @@ final class PointRead implements BiFunction<Object[], SqlSession, StatementResul
     }
     Object[] row = source.get(table, Arrays.asList(key));
     if (row != null) {
-      Object[] out = new Object[projection.length];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = SqlTypes.canonical(row[projection[i]], types[i]);
-      }
-      rows.add(out);
+      rows.add(project(row));
     }
     return new StatementResult.Rows(columns, rows);
   }

@@ -4,6 +4,7 @@ import io.quorumkv.planner.ParameterTypes;
 import io.quorumkv.planner.schema.ColumnType;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A statement prepared in a session: its parameter types and result columns are known; it can be
@@ -55,6 +56,26 @@ public final class PreparedSql {
    */
   public StatementResult execute(Object... params) {
     return execute(Arrays.asList(params));
+  }
+
+  /**
+   * Starts the execution without waiting for the store, when the statement has a path that does not
+   * block (a primary-key point SELECT); else returns null and the caller uses {@link
+   * #execute(List)}. The future completes on the store's thread, with the result, or with null when
+   * the statement must be run with {@link #execute(List)} after all (a row under a newer schema);
+   * exceptionally on a store failure. Never blocks: when the plan cannot be checked against the
+   * catalog without reading it (the lease ran out, the plan is stale), returns null too.
+   *
+   * @throws io.quorumkv.planner.QueryException as {@link #execute(List)}, for errors found before
+   *     the store is asked
+   */
+  public CompletableFuture<StatementResult> executeAsync(List<?> params) {
+    if (!(compiled instanceof StatementCompiler.Compiled c)
+        || !(c.run() instanceof PointRead p)
+        || !session.isCurrentWithoutReading(c)) {
+      return null;
+    }
+    return p.applyAsync(ParameterTypes.bind(compiled.parameterTypes(), params));
   }
 
   /** As {@link #execute(Object...)}. */

@@ -67,6 +67,20 @@ public final class SqlSession {
     return isCurrent(c) ? c : compiled(sql);
   }
 
+  /**
+   * Whether {@code c}'s tables are unchanged according to definitions this node holds within their
+   * lease; false also when that is not known without reading the catalog. Never blocks.
+   */
+  boolean isCurrentWithoutReading(CompiledStatement c) {
+    for (TableDef t : c.dependencies()) {
+      TableDef now = engine.catalog().cached(t.name());
+      if (now == null || now.id() != t.id() || now.schemaVersion() != t.schemaVersion()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean isCurrent(CompiledStatement c) {
     for (TableDef t : c.dependencies()) {
       Optional<TableDef> now = engine.catalog().table(t.name());

@@ -17,6 +17,8 @@ import java.util.List;
  *       on the secondary ones (PostgreSQL with a synchronous standby, QuorumKV's native client with
  *       message merging on and off; with merging off, cas only at {@link #clients} clients and
  *       above);
+ *   <li>after loading, each target runs each of its workloads once unmeasured for {@link
+ *       #systemWarmup};
  *   <li>every cell runs {@link #reps} times; the first repetition warms up for {@link
  *       #firstWarmup}, later ones (same system, same data, connections reopened) for {@link
  *       #warmup}.
@@ -29,6 +31,8 @@ import java.util.List;
  * @param mainWorkloads the non-swept workloads of the main systems
  * @param secondaryWorkloads the non-swept workloads of the secondary systems
  * @param secondarySweep the concurrencies of the secondary systems' {@code cas} sweep
+ * @param systemWarmup how long each workload of a target runs unmeasured, once, after loading (0:
+ *     not at all)
  * @param systems the systems to run, in order (a subset of {@link #SYSTEMS})
  */
 record Plan(
@@ -44,6 +48,7 @@ record Plan(
     Duration firstWarmup,
     Duration warmup,
     Duration measure,
+    Duration systemWarmup,
     List<String> systems) {
 
   /** Every system label, in the order they run (one system's processes at a time). */
@@ -88,6 +93,8 @@ record Plan(
           Duration.ofMillis(500),
           Duration.ofMillis(200),
           Duration.ofSeconds(1),
+          // none: it cost --quick half a minute of its 3 on a busy machine
+          Duration.ZERO,
           ordered);
     }
     return new Plan(
@@ -110,6 +117,7 @@ record Plan(
         Duration.ofSeconds(1),
         Duration.ofMillis(300),
         Duration.ofSeconds(2),
+        Duration.ofSeconds(1),
         ordered);
   }
 
@@ -128,6 +136,7 @@ record Plan(
         newWarmup,
         warmup.compareTo(newWarmup) < 0 ? warmup : newWarmup,
         newMeasure,
+        systemWarmup,
         systems);
   }
 
@@ -154,14 +163,25 @@ record Plan(
     return systems.stream().flatMap(s -> steps(s).stream()).toList();
   }
 
-  /** The measuring part of the run: warm-ups, windows and per-run overhead of every cell. */
+  /**
+   * The measuring part of the run: the targets' warm-ups, and the warm-ups, windows and per-run
+   * overhead of every cell.
+   */
   Duration measuringTime() {
     long cells = steps().size();
     Duration perCell =
         firstWarmup
             .plus(warmup.multipliedBy(reps - 1L))
             .plus(measure.plus(RUN_OVERHEAD).multipliedBy(reps));
-    return perCell.multipliedBy(cells);
+    long targetWorkloads =
+        systemWarmup.isZero()
+            ? 0
+            : systems.stream()
+                .mapToLong(sys -> steps(sys).stream().map(Step::workload).distinct().count())
+                .sum();
+    return perCell
+        .multipliedBy(cells)
+        .plus(systemWarmup.plus(RUN_OVERHEAD).multipliedBy(targetWorkloads));
   }
 
   /** One paragraph saying what runs, for the output and the docs. */
@@ -172,7 +192,8 @@ record Plan(
             + " quorumkv-native, quorumkv-native-nomerge; their cas sweep: %s clients, merging off"
             + " only from %d up); %d"
             + " repetitions of %.1f s measured per cell after %.1f s warm-up (%.1f s on repetitions"
-            + " after the first); %d cells, %d runs, about %d s of measuring.",
+            + " after the first); %s;"
+            + " %d cells, %d runs, about %d s of measuring.",
         quick ? "Quick" : "Default",
         keys,
         valueBytes,
@@ -187,6 +208,12 @@ record Plan(
         measure.toMillis() / 1000.0,
         firstWarmup.toMillis() / 1000.0,
         warmup.toMillis() / 1000.0,
+        systemWarmup.isZero()
+            ? "no per-target warm-up"
+            : String.format(
+                java.util.Locale.ROOT,
+                "after loading, each target's workloads run once for %.1f s unmeasured",
+                systemWarmup.toMillis() / 1000.0),
         steps().size(),
         steps().size() * reps,
         measuringTime().toSeconds());

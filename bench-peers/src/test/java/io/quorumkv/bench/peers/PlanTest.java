@@ -27,9 +27,10 @@ class PlanTest {
 
   @Test
   void measuringFitsTheBudgets() {
-    // Start-up and loading come on top: about 2-3 minutes for the default, 1 for --quick.
+    // Estimates with 1 s of overhead per run; start-up and loading come on top (about 2.5 minutes
+    // for the default, under 1 for --quick, on a busy 2-core machine).
     assertThat(Plan.of(false, Plan.SYSTEMS).measuringTime()).isLessThan(Duration.ofMinutes(11));
-    assertThat(Plan.of(true, Plan.SYSTEMS).measuringTime()).isLessThan(Duration.ofSeconds(110));
+    assertThat(Plan.of(true, Plan.SYSTEMS).measuringTime()).isLessThan(Duration.ofSeconds(130));
   }
 
   @Test

@@ -122,6 +122,15 @@ public final class StoreCatalog implements CatalogReader {
   }
 
   /**
+   * The table's definition if this node holds it within its lease, else null (not known without
+   * reading the store). Never blocks.
+   */
+  public TableDef cached(String name) {
+    Cached c = cache.get(name);
+    return c != null && lease.enabled() && lease.usable(c.fetchStartNanos()) ? c.table() : null;
+  }
+
+  /**
    * The table's definition read from the store now (linearizable), bypassing the cache; for a
    * statement that found a row written under a newer schema than its own.
    */

@@ -45,6 +45,26 @@ public final class StoreRowSource implements RowSource {
     return v == null ? null : row(table, v);
   }
 
+  /**
+   * Decodes a row read by the caller from {@link StoreCatalog#rowKey}, or returns null when it was
+   * written under a newer schema than {@code table}'s (decoding it needs a catalog read: use {@link
+   * #get} then). Never blocks.
+   */
+  public static Object[] rowIfCurrent(TableDef table, VersionedValue v) {
+    if (RowCodec.schemaVersion(v.value()) > table.schemaVersion()) {
+      return null;
+    }
+    Object[] values = RowCodec.decode(table.columnTypes(), v.value());
+    Object[] out = Arrays.copyOf(values, table.columns().size() + 1);
+    out[table.columns().size()] = v.version();
+    return out;
+  }
+
+  /** The store this source reads. */
+  public KeyValueStore store() {
+    return store;
+  }
+
   @Override
   public Iterator<Object[]> scan(TableDef table, List<Object> prefix, Bound lower, Bound upper) {
     ByteArrayOutputStream base = new ByteArrayOutputStream();

@@ -69,11 +69,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Durability.</b> All effects produced while the replica thread works through its queue are
  * merged into one {@link WriteBatch} written with {@link Durability#SYNC} (or {@link
- * Durability#BUFFERED} if it only records learned values, whose messages and replies then need no
- * fsync: {@link Effects}); concurrent batches share an fsync through the engine's group commit. The
- * messages and replies of those effects are released only when that write has completed
- * <em>and</em> every earlier one has (the ordering rule of {@link Effects}). If a write fails, the
- * node stops (fail-stop): its in-memory state would otherwise run ahead of a disk that lost writes.
+ * Durability#BUFFERED} if it only records learned values); concurrent batches share an fsync
+ * through the engine's group commit. The messages and replies of effects with a synced write are
+ * released only when that write has completed <em>and</em> every earlier one has; those of effects
+ * without one are released at once, ahead of pending fsyncs (the ordering rule of {@link Effects}).
+ * If a write fails, the node stops (fail-stop): its in-memory state would otherwise run ahead of a
+ * disk that lost writes.
  *
  * <p><b>Time.</b> The replica's timer is driven from {@code clockMillis} (monotonic by default) by
  * a one-shot timer set to the earliest wake-up the replica asks for. Randomness comes from a {@link

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * An in-JVM cluster of real nodes: node {@code i} (ids 1..n) listens on 127.0.0.{i+1} with real
@@ -74,9 +75,14 @@ final class TestCluster implements AutoCloseable {
   }
 
   void start(int i) {
+    start(i, UnaryOperator.identity());
+  }
+
+  /** Starts node {@code i} over its engine as wrapped by {@code wrap} (to inject slow disks). */
+  void start(int i, UnaryOperator<StorageEngine> wrap) {
     StorageEngine engine =
         StorageEngineProvider.open(engineKind, dir.resolve("node-" + i), Map.of());
-    nodes[i] = ReplicaNode.start(configs[i], engine);
+    nodes[i] = ReplicaNode.start(configs[i], wrap.apply(engine));
   }
 
   void stop(int i) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.calcite.avatica.AvaticaParameter;
@@ -321,6 +322,50 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     }
   }
 
+  /**
+   * Starts an execution that does not wait for the store (a primary-key point SELECT), or returns
+   * null: then the caller runs {@link #execute(StatementHandle, List, int)} on a worker, which also
+   * reports any error. The future completes on the store's thread with the result, with null when
+   * the statement must run on a worker after all, or exceptionally with the store's failure.
+   * Requests of one connection must not overlap (the SQL endpoint runs them one at a time).
+   */
+  CompletableFuture<ExecuteResult> executeAsync(
+      StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame) {
+    // Runs on the event loop and the store's threads, so it never takes the connection's lock (a
+    // worker may hold it for as long as the store takes, e.g. a request of a connection re-opened
+    // after a timeout): it only reads the statement, and a point read's result (one row at most)
+    // fits its first frame, so no state is kept for fetches.
+    Conn c = connections.get(h.connectionId);
+    Stmt s = c == null ? null : c.statements.get(h.id);
+    PreparedSql prepared = s == null ? null : s.prepared;
+    Signature prepSignature = s == null ? null : s.signature;
+    if (prepared == null || prepSignature == null || maxRowsInFirstFrame < 0) {
+      return null;
+    }
+    CompletableFuture<StatementResult> started;
+    try {
+      started = prepared.executeAsync(params(parameterValues));
+    } catch (RuntimeException e) {
+      // The worker runs it again and answers with the error.
+      return null;
+    }
+    if (started == null) {
+      return null;
+    }
+    return started.thenApply(
+        result -> {
+          if (!(result instanceof StatementResult.Rows rows)
+              || !rows.columns().equals(prepared.resultColumns())
+              || rows.rows().size() > 1) {
+            return null;
+          }
+          return new ExecuteResult(
+              List.of(
+                  MetaResultSet.create(
+                      c.id, s.id, false, prepSignature, frame(rows.rows(), 0, 1))));
+        });
+  }
+
   /** Prepares a statement the client knows but this node does not (after a failover). */
   private Stmt recover(Conn c, StatementHandle h) throws NoSuchStatementException {
     if (h.signature == null || h.signature.sql == null) {
@@ -351,7 +396,11 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       return new ExecuteResult(
           List.of(rowsResult(c, s, s.signature, rows, maxRowCount, maxRowsInFirstFrame)));
     }
-    StatementResult result = s.prepared.execute(params);
+    return result(c, s, s.prepared.execute(params), maxRowCount, maxRowsInFirstFrame);
+  }
+
+  private ExecuteResult result(
+      Conn c, Stmt s, StatementResult result, long maxRowCount, int maxRowsInFirstFrame) {
     if (result instanceof StatementResult.UpdateCount count) {
       return new ExecuteResult(List.of(MetaResultSet.count(c.id, s.id, count.count())));
     }

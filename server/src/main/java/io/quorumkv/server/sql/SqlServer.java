@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's SQL port: JDBC clients (module jdbc-driver) connect over TCP and exchange Avatica
  * protobuf messages in length-prefixed frames (format in jdbc-driver/README.md). Requests run on a
- * pool of worker threads over one {@link SqlEngine}; each JDBC connection is one executor session.
- * A malformed frame closes its connection only.
+ * pool of worker threads over one {@link SqlEngine}, except executions of primary-key point
+ * SELECTs, which the event loop starts and the store's completion answers; each JDBC connection is
+ * one executor session. A malformed frame closes its connection only.
  *
  * <p>Start with {@link #start}; {@link #close} stops accepting, closes every client connection and
  * stops the threads. Thread-safe.
@@ -87,6 +88,7 @@ public final class SqlServer implements AutoCloseable {
                         .addLast(
                             new SqlServerHandler(
                                 service,
+                                meta,
                                 translation,
                                 workers,
                                 new Service.RpcMetadataResponse(

@@ -4,14 +4,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import org.apache.calcite.avatica.AvaticaSeverity;
+import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.NoSuchConnectionException;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
+import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.remote.ProtobufTranslation;
 import org.apache.calcite.avatica.remote.Service;
 import org.slf4j.Logger;
@@ -19,7 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves one client connection: hands each frame to the worker pool (the executor blocks; the event
- * loop must not), which parses the Avatica request, runs it and writes the response frame. Requests
+ * loop must not), which parses the Avatica request, runs it and writes the response frame. The
+ * exception is the commonest request, the execution of a prepared primary-key point SELECT whose
+ * plan is current by the schema lease: it starts on the event loop (which never blocks for it) and
+ * is answered when the store's read completes, saving the hand-off to a worker and back. Requests
  * of one connection run one after another, in order. A payload that is not an Avatica request
  * closes the connection; errors of a request are answered with an Avatica error response carrying
  * the SQLState. When the connection closes, the JDBC connections opened over it are closed.
@@ -30,7 +37,8 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SqlServerHandler.class);
 
-  private final Service service;
+  private final LocalService service;
+  private final QuorumMeta meta;
   private final ProtobufTranslation translation;
   private final Executor workers;
   private final Service.RpcMetadataResponse serverAddress;
@@ -38,11 +46,13 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
   private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
 
   SqlServerHandler(
-      Service service,
+      LocalService service,
+      QuorumMeta meta,
       ProtobufTranslation translation,
       Executor workers,
       Service.RpcMetadataResponse serverAddress) {
     this.service = service;
+    this.meta = meta;
     this.translation = translation;
     this.workers = workers;
     this.serverAddress = serverAddress;
@@ -50,9 +60,81 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, byte[] payload) {
-    // Parsed on the worker too: the one I/O thread serves every connection, so it only frames.
     // Chained on the event loop, so requests of this connection run in arrival order.
+    if (tail.isDone() && startWithoutWorker(ctx, payload)) {
+      return;
+    }
+    // Parsed on the worker: the one I/O thread serves every connection, so it only frames.
     tail = tail.thenRunAsync(() -> respond(ctx, payload), workers);
+  }
+
+  /**
+   * An execution of a primary-key point SELECT starts here, on the event loop, and is answered from
+   * the store's completion without a worker thread: no hand-off to a worker and back, and no worker
+   * parked on the store. Anything else (or a point read that turns out to need the catalog) goes to
+   * a worker as before. Returns whether it took the request.
+   */
+  private boolean startWithoutWorker(ChannelHandlerContext ctx, byte[] payload) {
+    Service.Request request;
+    try {
+      request = translation.parseRequest(payload);
+    } catch (IOException | RuntimeException e) {
+      return false; // The worker parses it again and closes the connection.
+    }
+    if (!(request instanceof Service.ExecuteRequest x)) {
+      tail = tail.thenRunAsync(() -> answer(ctx, request), workers);
+      return true;
+    }
+    CompletableFuture<Meta.ExecuteResult> started =
+        meta.executeAsync(x.statementHandle, x.parameterValues, x.maxRowCount);
+    if (started == null) {
+      tail = tail.thenRunAsync(() -> answer(ctx, request), workers);
+      return true;
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    tail = done;
+    started.whenComplete(
+        (result, failure) -> {
+          Runnable reply;
+          Executor on;
+          if (failure == null && result == null) {
+            reply = () -> answer(ctx, request);
+            on = workers;
+          } else {
+            reply = () -> write(ctx, failure == null ? executeResponse(result) : error(failure));
+            on = ctx.executor();
+          }
+          on.execute(
+              () -> {
+                try {
+                  reply.run();
+                } finally {
+                  done.complete(null);
+                }
+              });
+        });
+    return true;
+  }
+
+  private Service.ExecuteResponse executeResponse(Meta.ExecuteResult result) {
+    List<Service.ResultSetResponse> results = new ArrayList<>(result.resultSets.size());
+    for (Meta.MetaResultSet rs : result.resultSets) {
+      results.add(service.toResponse(rs));
+    }
+    return new Service.ExecuteResponse(results, false, serverAddress);
+  }
+
+  private Service.Response error(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
+    if (!(cause instanceof RuntimeException r)) {
+      return error(
+          String.valueOf(cause),
+          Service.ErrorResponse.UNKNOWN_ERROR_CODE,
+          Service.ErrorResponse.UNKNOWN_SQL_STATE,
+          AvaticaSeverity.ERROR);
+    }
+    AvaticaRuntimeException a = SqlErrors.toAvatica(r);
+    return error(a.getErrorMessage(), a.getErrorCode(), a.getSqlState(), a.getSeverity());
   }
 
   private void respond(ChannelHandlerContext ctx, byte[] payload) {
@@ -70,9 +152,20 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
       ctx.close();
       return;
     }
+    answer(ctx, request);
+  }
+
+  private void answer(ChannelHandlerContext ctx, Service.Request request) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    write(ctx, dispatch(request));
+  }
+
+  private void write(ChannelHandlerContext ctx, Service.Response response) {
     byte[] out;
     try {
-      out = translation.serializeResponse(dispatch(request));
+      out = translation.serializeResponse(response);
     } catch (IOException | RuntimeException e) {
       // Never leave the client waiting for an answer that will not come.
       LOG.warn("cannot answer a SQL request; closing the connection", e);
