@@ -531,7 +531,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     for (Requests.UpdateBatch batch : parameterValues) {
       List<TypedValue> values = new ArrayList<>(batch.getParameterValuesCount());
       for (Common.TypedValue v : batch.getParameterValuesList()) {
-        values.add(TypedValue.fromProto(v));
+        values.add(ExactBytesTranslation.typedValue(v));
       }
       batches.add(values);
     }
