@@ -8,7 +8,7 @@
 # a 3-member etcd cluster, PostgreSQL single node and with one synchronous standby, and QuorumKV's
 # 3 nodes (merging on, then off), one system at a time on loopback, the same workloads against
 # each. Prints one table and writes DIR/results.md, results.csv and two SVG plots
-# (default DIR: bench-peers/target/peers-results). The default run takes about 11 minutes,
+# (default DIR: bench-peers/target/peers-results). The default run takes about 12 minutes,
 # --quick about 2.5. Everything it starts is stopped by PID at the end and on Ctrl-C.
 #
 # Options (see PeerBench): --systems etcd,postgres,postgres-sync,quorumkv-jdbc,quorumkv-native,

@@ -39,6 +39,15 @@ public class QuorumDriver extends Driver {
     super();
   }
 
+  /** The connection property naming the protocol revision the driver speaks. */
+  static final String PROTOCOL = "quorumkv.protocol";
+
+  /**
+   * Revision 2: an execution result without a signature has the prepared statement's. Nodes that do
+   * not know the property send every signature, which the driver takes as before.
+   */
+  static final String PROTOCOL_REVISION = "2";
+
   @Override
   protected String getConnectStringPrefix() {
     return AVATICA_PREFIX;
@@ -101,6 +110,9 @@ public class QuorumDriver extends Driver {
       avatica.setProperty(BuiltInConnectionProperty.SCHEMA.camelName(), parsed.schema());
     }
     avatica.setProperty(ORIGINAL_URL, url);
+    // Sent to the node with the connection's properties: results of this connection's prepared
+    // statements may come without their signature (QuorumJdbcFactory#newResultSet).
+    avatica.setProperty(PROTOCOL, PROTOCOL_REVISION);
     parsed
         .options()
         .forEach(

@@ -73,8 +73,21 @@ public final class QuorumJdbcFactory implements AvaticaFactory {
       TimeZone timeZone,
       Meta.Frame firstFrame)
       throws SQLException {
+    if (statement instanceof QuorumPreparedStatement prepared && elided(signature)) {
+      // The node left out the signature the statement already has (protocol revision 2).
+      signature = prepared.resultSignature();
+    }
     ResultSetMetaData metaData = newResultSetMetaData(statement, signature);
     return new AvaticaResultSet(statement, state, signature, metaData, timeZone, firstFrame);
+  }
+
+  /**
+   * Whether a result's signature was left out by the node: Avatica's client turns a missing one
+   * into one without columns whose text is "?" (RemoteMeta), which no result with rows has.
+   */
+  private static boolean elided(Meta.Signature signature) {
+    return signature == null
+        || (signature.columns.isEmpty() && (signature.sql == null || "?".equals(signature.sql)));
   }
 
   @Override

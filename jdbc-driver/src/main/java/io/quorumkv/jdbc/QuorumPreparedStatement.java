@@ -46,6 +46,11 @@ final class QuorumPreparedStatement extends AvaticaPreparedStatement {
     }
   }
 
+  /** The prepared signature, for results the node sent without one. */
+  Meta.Signature resultSignature() {
+    return getSignature();
+  }
+
   private QuorumConnection quorumConnection() {
     return (QuorumConnection) connection;
   }

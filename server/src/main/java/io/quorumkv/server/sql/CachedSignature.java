@@ -17,13 +17,23 @@ final class CachedSignature extends Meta.Signature {
 
   private volatile Common.Signature proto;
 
+  /**
+   * Whether the client holds this very signature: it prepared the statement here and got it in the
+   * prepare response. Then a client that says it can (see {@link QuorumMeta#PROTOCOL}) is sent
+   * execution results without it. False for a statement prepared again after a failover or to
+   * re-create a cursor, whose signature the client got from another node.
+   */
+  final boolean clientHasIt;
+
   CachedSignature(
+      boolean clientHasIt,
       List<ColumnMetaData> columns,
       String sql,
       List<AvaticaParameter> parameters,
       Meta.CursorFactory cursorFactory,
       Meta.StatementType statementType) {
     super(columns, sql, parameters, Collections.emptyMap(), cursorFactory, statementType);
+    this.clientHasIt = clientHasIt;
   }
 
   @Override

@@ -51,6 +51,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
 
+  /**
+   * The connection property by which a client says which protocol revision it speaks. From revision
+   * 2 the client takes an execution's result signature to be its prepared statement's when a result
+   * carries none, so the node leaves out a signature the client has (see {@link
+   * #elidesSignatures}).
+   */
+  public static final String PROTOCOL = "quorumkv.protocol";
+
   /** Rows in a frame when the client does not say. */
   static final int DEFAULT_FRAME_ROWS = 100;
 
@@ -72,6 +80,15 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     this.cluster = Objects.requireNonNull(cluster, "cluster");
   }
 
+  /**
+   * Whether results on this connection may leave out a signature the client has: its client speaks
+   * protocol revision 2 or later ({@link #PROTOCOL}).
+   */
+  boolean elidesSignatures(String connectionId) {
+    Conn c = connections.get(connectionId);
+    return c != null && c.elidesSignatures;
+  }
+
   /** Open connections, for tests and monitoring. */
   public int openConnections() {
     return connections.size();
@@ -85,11 +102,13 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
         new ConnectionPropertiesImpl(
             true, false, Connection.TRANSACTION_NONE, null, SqlTypes.SCHEMA);
     final Map<Integer, Stmt> statements = new ConcurrentHashMap<>();
+    final boolean elidesSignatures;
     int nextStatementId = 1;
 
-    Conn(String id, SqlSession session) {
+    Conn(String id, SqlSession session, boolean elidesSignatures) {
       this.id = id;
       this.session = session;
+      this.elidesSignatures = elidesSignatures;
     }
 
     Stmt newStatement() {
@@ -146,7 +165,10 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
           "schema " + schema + " does not exist; QuorumKV has one schema, " + SqlTypes.SCHEMA,
           "3F000");
     }
-    connections.computeIfAbsent(ch.id, id -> new Conn(id, engine.openSession()));
+    String protocol = info == null ? null : info.get(PROTOCOL);
+    boolean elides =
+        protocol != null && protocol.matches("[0-9]{1,9}") && Integer.parseInt(protocol) >= 2;
+    connections.computeIfAbsent(ch.id, id -> new Conn(id, engine.openSession(), elides));
     LOG.debug("opened connection {}", ch.id);
   }
 
@@ -218,7 +240,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     synchronized (c) {
       Stmt s = c.newStatement();
       try {
-        prepareInto(c, s, sql);
+        prepareInto(c, s, sql, true);
       } catch (RuntimeException e) {
         c.statements.remove(s.id);
         throw SqlErrors.toAvatica(e);
@@ -227,7 +249,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     }
   }
 
-  private void prepareInto(Conn c, Stmt s, String sql) {
+  private void prepareInto(Conn c, Stmt s, String sql, boolean clientGetsSignature) {
     s.sql = sql;
     s.rows = null;
     Optional<SystemProcedures.Call> call = SystemProcedures.parse(sql);
@@ -253,6 +275,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     }
     s.signature =
         new CachedSignature(
+            clientGetsSignature,
             columns,
             sql,
             params,
@@ -288,7 +311,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     synchronized (c) {
       Stmt s = stmt(c, h);
       try {
-        prepareInto(c, s, sql);
+        prepareInto(c, s, sql, false);
         return run(c, s, List.of(), maxRowCount, maxRowsInFirstFrame);
       } catch (RuntimeException e) {
         throw SqlErrors.toAvatica(e);
@@ -372,7 +395,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       throw new NoSuchStatementException(h);
     }
     Stmt s = c.statementWithId(h.id);
-    prepareInto(c, s, h.signature.sql);
+    prepareInto(c, s, h.signature.sql, false);
     LOG.debug("re-prepared statement {} of connection {} after a failover", h.id, c.id);
     return s;
   }
@@ -472,7 +495,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
         return false;
       }
       try {
-        prepareInto(c, s, sql);
+        prepareInto(c, s, sql, false);
         run(c, s, List.of(), -1, 1);
       } catch (RuntimeException e) {
         throw SqlErrors.toAvatica(e);
@@ -490,7 +513,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       long[] counts = new long[sqlCommands.size()];
       for (int i = 0; i < counts.length; i++) {
         try {
-          prepareInto(c, s, sqlCommands.get(i));
+          prepareInto(c, s, sqlCommands.get(i), false);
           counts[i] = updateCount(c, s, List.of(), i);
         } catch (RuntimeException e) {
           throw batchError(e, i);
@@ -531,7 +554,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     for (Requests.UpdateBatch batch : parameterValues) {
       List<TypedValue> values = new ArrayList<>(batch.getParameterValuesCount());
       for (Common.TypedValue v : batch.getParameterValuesList()) {
-        values.add(TypedValue.fromProto(v));
+        values.add(ExactBytesTranslation.typedValue(v));
       }
       batches.add(values);
     }

@@ -61,7 +61,7 @@ public final class SqlServer implements AutoCloseable {
       throws BindException {
     this.meta = new QuorumMeta(engine, cluster);
     LocalService service = new LocalService(meta);
-    ProtobufTranslationImpl translation = new ProtobufTranslationImpl();
+    ProtobufTranslationImpl translation = new ExactBytesTranslation();
     this.io = new MultiThreadIoEventLoopGroup(1, named("sql-io"), NioIoHandler.newFactory());
     this.workers =
         new ThreadPoolExecutor(

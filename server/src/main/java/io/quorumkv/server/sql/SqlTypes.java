@@ -5,6 +5,7 @@ import io.quorumkv.planner.schema.ColumnType;
 import java.math.BigDecimal;
 import java.sql.DatabaseMetaData;
 import java.sql.Types;
+import java.util.Base64;
 import org.apache.calcite.avatica.AvaticaParameter;
 import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.ColumnMetaData.Rep;
@@ -150,6 +151,11 @@ final class SqlTypes {
   static Object parameterValue(TypedValue value) {
     if (value == null || value.value == null) {
       return null;
+    }
+    if (value.type == Rep.BYTE_STRING && value.value instanceof String base64) {
+      // Not value.toLocal(): Avatica's base64 decoder gunzips values that start with the gzip
+      // magic. The JDK's (the MIME one tolerates line breaks) returns the bytes as they were.
+      return Base64.getMimeDecoder().decode(base64);
     }
     Object local = value.toLocal();
     return switch (value.type) {
