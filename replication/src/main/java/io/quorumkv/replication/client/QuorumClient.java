@@ -26,8 +26,10 @@ import io.quorumkv.replication.transport.ProtocolErrorHandler;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * rather than {@code NotApplied}. The cluster remembers the latest write of the most recent clients
  * per key (PAXOS.md, "Exactly-once").
  *
+ * <p><b>Writes of one key are sent one at a time.</b> The cluster's exactly-once window keeps only
+ * the latest write of each client per key, so a write of this client that reached a key after a
+ * newer one of the same client had been applied could only be answered {@code Unknown}. This client
+ * therefore holds a write of a key until its earlier writes of that key completed, and sends them
+ * in the order they were submitted; reads and writes of other keys are not held.
+ *
  * <p>Thread-safe; one client per application is enough (requests are pipelined on one connection
  * per node). Futures complete on the client's IO thread: do not block in their callbacks.
  */
@@ -93,6 +101,13 @@ public final class QuorumClient implements AutoCloseable {
               return size() > REMEMBERED_IDS;
             }
           });
+
+  /**
+   * Keys with a write of this client in flight, each with the writes queued behind it. Guarded by
+   * itself.
+   */
+  private final Map<Bytes, ArrayDeque<Runnable>> writesInFlight = new HashMap<>();
+
   private volatile boolean closed;
 
   private QuorumClient(Builder b) {
@@ -223,8 +238,48 @@ public final class QuorumClient implements AutoCloseable {
       return result;
     }
     List<Integer> order = route(key);
-    attempt(key, operation, requestId, order, 0, retry, "", result);
+    if (!operation.isWrite()) {
+      attempt(key, operation, requestId, order, 0, retry, "", result);
+      return result;
+    }
+    boolean mayHaveApplied = retry;
+    Runnable start = () -> attempt(key, operation, requestId, order, 0, mayHaveApplied, "", result);
+    boolean first;
+    synchronized (writesInFlight) {
+      ArrayDeque<Runnable> waiting = writesInFlight.get(key);
+      first = waiting == null;
+      if (first) {
+        writesInFlight.put(key, new ArrayDeque<>());
+      } else {
+        waiting.add(start);
+      }
+    }
+    result.whenComplete((outcome, error) -> startNextWrite(key));
+    if (first) {
+      start.run();
+    }
     return result;
+  }
+
+  /** Starts the next write of {@code key} queued behind the one that just completed, if any. */
+  private void startNextWrite(Bytes key) {
+    List<Runnable> next = new ArrayList<>(1);
+    synchronized (writesInFlight) {
+      ArrayDeque<Runnable> waiting = writesInFlight.get(key);
+      if (waiting == null) {
+        return;
+      }
+      if (closed) {
+        // Each would fail at once and call back here: start them all now, not recursively.
+        next.addAll(waiting);
+        writesInFlight.remove(key);
+      } else if (waiting.isEmpty()) {
+        writesInFlight.remove(key);
+      } else {
+        next.add(waiting.poll());
+      }
+    }
+    next.forEach(Runnable::run);
   }
 
   /** The nodes to try for {@code key}, the preferred one first. */
