@@ -72,7 +72,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * the latest write of each client per key, so a write of this client that reached a key after a
  * newer one of the same client had been applied could only be answered {@code Unknown}. This client
  * therefore holds a write of a key until its earlier writes of that key completed, and sends them
- * in the order they were submitted; reads and writes of other keys are not held.
+ * in the order they were submitted, drawing each one's request id when it is sent; reads and writes
+ * of other keys are not held. Callers of {@link #execute} with their own ids must likewise use
+ * growing ids for successive writes of one key.
  *
  * <p>Thread-safe; one client per application is enough (requests are pipelined on one connection
  * per node). Futures complete on the client's IO thread: do not block in their callbacks.
@@ -198,7 +200,9 @@ public final class QuorumClient implements AutoCloseable {
   }
 
   private CompletableFuture<CasResult> write(Bytes key, Operation op) {
-    return execute(key, op, nextRequestId()).thenApply(o -> (CasResult) o);
+    // The id is drawn when the write starts (null here): ids of one key must grow in the order
+    // its writes reach the cluster, which the per-key queue fixes only once they are in it.
+    return submit(key, op, null, false).thenApply(o -> (CasResult) o);
   }
 
   /**
@@ -211,6 +215,7 @@ public final class QuorumClient implements AutoCloseable {
    * CasResult}, or exceptionally with {@link RequestFailedException}.
    */
   public CompletableFuture<Outcome> execute(Bytes key, Operation operation, RequestId requestId) {
+    requireIdForWrite(operation, requestId);
     return submit(key, operation, requestId, false);
   }
 
@@ -221,17 +226,19 @@ public final class QuorumClient implements AutoCloseable {
    * now false, the answer is {@code Unknown} (the first attempt may have applied).
    */
   public CompletableFuture<Outcome> retry(Bytes key, Operation operation, RequestId requestId) {
+    requireIdForWrite(operation, requestId);
     return submit(key, operation, requestId, true);
   }
 
-  private CompletableFuture<Outcome> submit(
-      Bytes key, Operation operation, RequestId requestId, boolean knownRetry) {
-    Objects.requireNonNull(key, "key");
-    boolean retry = false;
+  private static void requireIdForWrite(Operation operation, RequestId requestId) {
     if (operation.isWrite()) {
       Objects.requireNonNull(requestId, "writes need a request id");
-      retry = sentIds.put(requestId, Boolean.TRUE) != null || knownRetry;
     }
+  }
+
+  private CompletableFuture<Outcome> submit(
+      Bytes key, Operation operation, RequestId givenId, boolean knownRetry) {
+    Objects.requireNonNull(key, "key");
     CompletableFuture<Outcome> result = new CompletableFuture<>();
     if (closed) {
       result.completeExceptionally(new RequestFailedException("client closed"));
@@ -239,11 +246,15 @@ public final class QuorumClient implements AutoCloseable {
     }
     List<Integer> order = route(key);
     if (!operation.isWrite()) {
-      attempt(key, operation, requestId, order, 0, retry, "", result);
+      attempt(key, operation, null, order, 0, false, "", result);
       return result;
     }
-    boolean mayHaveApplied = retry;
-    Runnable start = () -> attempt(key, operation, requestId, order, 0, mayHaveApplied, "", result);
+    Runnable start =
+        () -> {
+          RequestId id = givenId != null ? givenId : nextRequestId();
+          boolean retry = sentIds.put(id, Boolean.TRUE) != null || knownRetry;
+          attempt(key, operation, id, order, 0, retry, "", result);
+        };
     boolean first;
     synchronized (writesInFlight) {
       ArrayDeque<Runnable> waiting = writesInFlight.get(key);

@@ -7,6 +7,7 @@ import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.CasResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,30 @@ class ClientWriteOrderTest {
         for (int k = 0; k < 4; k++) {
           assertThat(client.get(Bytes.utf8("hot" + k)).get().value())
               .isEqualTo(Bytes.utf8("p" + (WRITES - 4 + k)));
+        }
+
+        // Writes of one key submitted from many threads at once: the request id is drawn when a
+        // write leaves the queue, so no thread's write meets a newer id of this client.
+        Bytes shared = Bytes.utf8("shared");
+        List<CompletableFuture<CasResult>> racing = Collections.synchronizedList(new ArrayList<>());
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          int thread = t;
+          Thread writer =
+              new Thread(
+                  () -> {
+                    for (int i = 0; i < 25; i++) {
+                      racing.add(client.put(shared, Bytes.utf8(thread + "-" + i)));
+                    }
+                  });
+          writer.start();
+          threads.add(writer);
+        }
+        for (Thread t : threads) {
+          t.join();
+        }
+        for (CompletableFuture<CasResult> p : racing) {
+          assertThat(p.get()).isInstanceOf(CasResult.Applied.class);
         }
       }
     }

@@ -16,13 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * QuorumKV through its native asynchronous {@link QuorumClient}. Every benchmark client has its own
- * QuorumClient (own client id, own connection per node), as N independent application processes
- * would, and blocks on its one request in flight. One shared QuorumClient would be cheaper, but the
- * cluster's exactly-once window keeps only the latest write of each client per key, so concurrent
- * writes of one client to one key (the {@code cas-hot} workload) answer the older ones {@code
- * Unknown("superseded")}. The key space is raw keys ({@link Keys#key(long)} in UTF-8) holding raw
- * values, not SQL rows.
+ * QuorumKV through its native asynchronous {@link QuorumClient}, used as the client's Javadoc says
+ * an application should: one shared QuorumClient (one connection per node, requests of all
+ * benchmark clients pipelined and merged on it), each benchmark client blocking on its one request
+ * in flight. The client sends writes of one key one at a time, so the {@code cas-hot} workload's
+ * concurrent writes of a key are queued in the client rather than racing in the cluster. The key
+ * space is raw keys ({@link Keys#key(long)} in UTF-8) holding raw values, not SQL rows.
  */
 final class QuorumKvNativeTarget implements Target {
 
@@ -33,7 +32,7 @@ final class QuorumKvNativeTarget implements Target {
   private static final long WAIT_SECONDS = 60;
 
   private final Map<Integer, InetSocketAddress> nodes = new LinkedHashMap<>();
-  private final QuorumClient loader;
+  private final QuorumClient shared;
 
   QuorumKvNativeTarget(String connect) {
     int id = 0;
@@ -51,7 +50,7 @@ final class QuorumKvNativeTarget implements Target {
           new InetSocketAddress(
               address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))));
     }
-    this.loader = newQuorumClient();
+    this.shared = newQuorumClient();
   }
 
   private QuorumClient newQuorumClient() {
@@ -78,7 +77,7 @@ final class QuorumKvNativeTarget implements Target {
     for (long i = 0; i < keys && failure.get() == null; i++) {
       window.acquire();
       String key = Keys.key(i);
-      loader
+      shared
           .put(Bytes.utf8(key), Bytes.wrap(LoadGenerator.value(random, valueBytes)))
           .whenComplete(
               (r, e) -> {
@@ -98,7 +97,7 @@ final class QuorumKvNativeTarget implements Target {
 
   @Override
   public Client newClient() {
-    QuorumClient client = newQuorumClient();
+    QuorumClient client = shared;
     return new Client() {
       @Override
       public byte[] get(String key) throws Exception {
@@ -129,7 +128,7 @@ final class QuorumKvNativeTarget implements Target {
 
       @Override
       public void close() {
-        client.close();
+        // the shared client is closed with the target
       }
     };
   }
@@ -144,6 +143,6 @@ final class QuorumKvNativeTarget implements Target {
 
   @Override
   public void close() {
-    loader.close();
+    shared.close();
   }
 }
