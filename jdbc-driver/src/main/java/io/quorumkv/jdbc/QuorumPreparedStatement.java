@@ -31,15 +31,16 @@ final class QuorumPreparedStatement extends AvaticaPreparedStatement {
       throws SQLException {
     super(connection, h, signature, resultSetType, resultSetConcurrency, resultSetHoldability);
     // Avatica sends the handle, signature included, with every execution; the node needs only
-    // the text (to prepare it again after a failover) and the parameters. Without the result
-    // columns the request is smaller and the node does not parse ColumnMetaData it would ignore.
-    // The statement keeps the full signature (getSignature) for its result sets.
-    if (signature != null && !signature.columns.isEmpty()) {
+    // the text (to prepare it again after a failover; the parameter values carry their types).
+    // Without the result columns and the parameters' metadata the request is smaller and the node
+    // does not parse metadata it would ignore. The statement keeps the full signature
+    // (getSignature) for its result sets and parameter metadata.
+    if (signature != null && (!signature.columns.isEmpty() || !signature.parameters.isEmpty())) {
       h.signature =
           new Meta.Signature(
               List.of(),
               signature.sql,
-              signature.parameters,
+              List.of(),
               signature.internalParameters,
               signature.cursorFactory,
               signature.statementType);
