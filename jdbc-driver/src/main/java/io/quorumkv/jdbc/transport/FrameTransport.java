@@ -1,17 +1,14 @@
 package io.quorumkv.jdbc.transport;
 
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaSeverity;
@@ -20,25 +17,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Avatica's client transport over QuorumKV frames ({@link Frames}): one blocking TCP connection to
- * one seed node at a time, one request in flight at a time (a JDBC connection is a sequence of
- * request/response exchanges, so a blocking socket in the caller's thread is the shortest path: no
- * hand-off to an I/O thread and back).
+ * Avatica's client transport for one JDBC connection: its requests go to one seed node at a time,
+ * one in flight at a time (a JDBC connection is a sequence of request/response exchanges), over the
+ * JVM's shared, multiplexed connection to that node ({@link SharedChannels}, {@link NodeChannel}).
+ * The caller's thread serializes and parses (Avatica) and waits for its answer; one driver I/O
+ * thread writes and reads for every connection, so concurrent statements share system calls.
  *
- * <p><b>I/O.</b> The socket stays in non-blocking mode with a selector of its own, so that checking
- * whether the node closed the connection before sending is one {@code read} that returns at once,
- * and waiting for the answer (with the request timeout) is one {@code select}. A frame goes out in
- * one {@code write} from a reused direct buffer and the answer is read in as few {@code read}s as
- * the kernel allows into another (not byte by byte).
- *
- * <p><b>Failover.</b> The transport connects to the first reachable seed (starting at {@code
- * firstSeed}); when that node goes away it connects to the next reachable one. Whether a request
- * may follow it there depends on when the connection broke:
+ * <p><b>Failover.</b> The transport uses the first reachable seed (starting at {@code firstSeed});
+ * when that node goes away it moves to the next reachable one. Whether a request may follow it
+ * there depends on when the connection broke:
  *
  * <ul>
- *   <li>Found closed before sending (the node closed the connection since the last exchange, seen
- *       with a non-blocking read), or a write that failed before the whole frame was handed to the
- *       kernel: the node cannot have received the request, so it is sent to the next node.
+ *   <li>Found closed before sending (the node closed the connection since the last exchange), or
+ *       the frame could not be handed to the kernel whole: the node cannot have received the
+ *       request, so it is sent to the next node.
  *   <li>Broken or timed out after the whole frame was written: the node may have executed it. A
  *       request that is safe to repeat ({@link RequestSafety}: reads, metadata, bookkeeping) is
  *       sent again to the next node; anything else fails with SQLState {@value #OUTCOME_UNKNOWN}
@@ -46,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * The new node does not know the JDBC connection: it answers "missing connection", and Avatica
- * (with {@code transparent_reconnection}, which the driver turns on) opens it there and retries.
+ * (with {@code transparent_reconnection}, which the driver turns on) opens it there and retries. A
+ * request that timed out leaves the shared connection open (other JDBC connections use it); its
+ * late answer is dropped.
  *
  * <p>Thread-safe: exchanges are serialized on this object.
  */
@@ -74,17 +68,10 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
   private final List<InetSocketAddress> seeds;
   private final int connectTimeoutMillis;
   private final int requestTimeoutMillis;
-  private final ByteBuffer peek = ByteBuffer.allocateDirect(1);
-
-  /** Initial size of the reused direct buffers; a larger frame gets a larger one. */
-  private static final int BUFFER_BYTES = 16 << 10;
+  private final SharedChannels channels = SharedChannels.instance();
 
   private int current;
-  private SocketChannel channel;
-  private Selector selector;
-  private SelectionKey key;
-  private ByteBuffer out = ByteBuffer.allocateDirect(BUFFER_BYTES);
-  private ByteBuffer in = ByteBuffer.allocateDirect(BUFFER_BYTES);
+  private NodeChannel channel;
   private boolean closed;
 
   /**
@@ -129,7 +116,7 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
 
   /** The node the transport is connected to, or null. */
   public synchronized InetSocketAddress connectedTo() {
-    return channel == null ? null : seeds.get(current);
+    return channel == null ? null : channel.node();
   }
 
   @Override
@@ -143,40 +130,50 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
     for (int attempt = 0; attempt <= seeds.size(); attempt++) {
       ensureConnected(last);
       InetSocketAddress node = seeds.get(current);
-      if (!stillOpen()) {
-        LOG.info("connection to {} was closed by the node; reconnecting", node);
+      if (!channel.isOpen()) {
+        LOG.info("connection to {} was closed; reconnecting", node);
         drop();
         advance();
         continue;
       }
+      NodeChannel.Exchange exchange = channel.send(request);
       try {
-        writeFrame(request);
-      } catch (IOException e) {
-        // Not the whole frame reached the kernel: the node cannot have received the request.
-        LOG.info("sending to {} failed ({}); trying another node", node, e.toString());
-        last = e;
-        drop();
-        advance();
-        continue;
-      }
-      try {
-        return readFrame();
-      } catch (IOException e) {
-        drop();
+        int timeout = timeoutMillis();
+        return timeout == 0 ? exchange.get() : exchange.get(timeout, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        channel.forget(exchange);
+        Thread.currentThread().interrupt();
+        throw error(
+            exchange.written ? OUTCOME_UNKNOWN : CONNECTION_DOES_NOT_EXIST,
+            "interrupted while waiting for " + node,
+            e);
+      } catch (TimeoutException e) {
+        channel.forget(exchange);
         if (safe == null) {
           safe = RequestSafety.retrySafe(request);
         }
-        if (e instanceof SocketTimeoutException) {
-          if (safe) {
-            throw error(TIMEOUT, "no answer from " + node + " within the request timeout", e);
-          }
-          throw error(
-              OUTCOME_UNKNOWN,
-              "no answer from "
-                  + node
-                  + " within the request timeout while the statement was in flight: its outcome"
-                  + " is unknown (it may or may not have been applied); it was not retried",
-              e);
+        if (safe) {
+          throw error(TIMEOUT, "no answer from " + node + " within the request timeout", e);
+        }
+        throw error(
+            OUTCOME_UNKNOWN,
+            "no answer from "
+                + node
+                + " within the request timeout while the statement was in flight: its outcome"
+                + " is unknown (it may or may not have been applied); it was not retried",
+            e);
+      } catch (ExecutionException wrapped) {
+        IOException e =
+            wrapped.getCause() instanceof IOException io ? io : new IOException(wrapped.getCause());
+        drop();
+        if (e instanceof NodeChannel.NotSentException) {
+          LOG.info("sending to {} failed ({}); trying another node", node, e.toString());
+          last = e;
+          advance();
+          continue;
+        }
+        if (safe == null) {
+          safe = RequestSafety.retrySafe(request);
         }
         if (!safe) {
           advance();
@@ -207,124 +204,16 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
     }
     for (int i = 0; i < seeds.size(); i++) {
       InetSocketAddress node = seeds.get(current);
-      SocketChannel ch = null;
       try {
-        ch = SocketChannel.open();
-        ch.socket().connect(resolve(node), connectTimeoutMillis);
-        ch.socket().setTcpNoDelay(true);
-        ch.socket().setKeepAlive(true);
-        ch.configureBlocking(false);
-        Selector sel = Selector.open();
-        try {
-          key = ch.register(sel, SelectionKey.OP_READ);
-        } catch (IOException | RuntimeException e) {
-          sel.close();
-          throw e;
-        }
-        selector = sel;
-        channel = ch;
-        in.clear().limit(0);
-        LOG.debug("connected to {}", node);
+        channel = channels.acquire(node, connectTimeoutMillis);
+        LOG.debug("on {}", node);
         return;
       } catch (IOException e) {
         failures.add(node + ": " + e);
-        closeQuietly(ch);
         advance();
       }
     }
     throw error(UNABLE_TO_CONNECT, "cannot connect to any seed node: " + failures, previous);
-  }
-
-  private static InetSocketAddress resolve(InetSocketAddress node) {
-    return node.isUnresolved() ? new InetSocketAddress(node.getHostString(), node.getPort()) : node;
-  }
-
-  /** Whether the node has not closed the connection since the last exchange (non-blocking). */
-  private boolean stillOpen() {
-    try {
-      peek.clear();
-      int n = channel.read(peek);
-      // 0: nothing to read, the normal case. -1: the node closed it. >0: bytes nobody asked for.
-      return n == 0;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private void writeFrame(byte[] payload) throws IOException {
-    int size = Frames.LENGTH_BYTES + 1 + payload.length;
-    if (out.capacity() < size) {
-      out = ByteBuffer.allocateDirect(Math.max(size, out.capacity() * 2));
-    }
-    out.clear();
-    out.putInt(payload.length + 1).put(Frames.VERSION).put(payload).flip();
-    long deadline = deadline();
-    while (out.hasRemaining()) {
-      if (channel.write(out) == 0) {
-        await(SelectionKey.OP_WRITE, deadline);
-      }
-    }
-  }
-
-  private byte[] readFrame() throws IOException {
-    long deadline = deadline();
-    in.clear();
-    fill(Frames.LENGTH_BYTES + 1, deadline);
-    int length = in.getInt(0);
-    if (length < 1 || length > Frames.MAX_FRAME_BYTES) {
-      throw new IOException("bad frame length " + length + " from the node");
-    }
-    byte version = in.get(Frames.LENGTH_BYTES);
-    if (version != Frames.VERSION) {
-      throw new IOException("unknown frame version " + version + " from the node");
-    }
-    int size = Frames.LENGTH_BYTES + length;
-    if (in.capacity() < size) {
-      ByteBuffer bigger = ByteBuffer.allocateDirect(size);
-      in.flip();
-      bigger.put(in);
-      in = bigger;
-    }
-    fill(size, deadline);
-    byte[] payload = new byte[length - 1];
-    in.get(Frames.LENGTH_BYTES + 1, payload);
-    return payload;
-  }
-
-  /** Reads until {@code in} holds at least {@code bytes} bytes (from position 0). */
-  private void fill(int bytes, long deadline) throws IOException {
-    while (in.position() < bytes) {
-      int n = channel.read(in);
-      if (n < 0) {
-        throw new EOFException("the node closed the connection");
-      }
-      if (n == 0) {
-        await(SelectionKey.OP_READ, deadline);
-      }
-    }
-  }
-
-  /** Nanosecond deadline of the current exchange, or 0 for none. */
-  private long deadline() {
-    int timeout = timeoutMillis();
-    return timeout == 0 ? 0 : Math.max(1, System.nanoTime() + timeout * 1_000_000L);
-  }
-
-  /** Waits until the socket is ready for {@code ops} or the deadline passes. */
-  private void await(int ops, long deadline) throws IOException {
-    if (key.interestOps() != ops) {
-      key.interestOps(ops);
-    }
-    long millis = 0;
-    if (deadline != 0) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new SocketTimeoutException("no answer within the request timeout");
-      }
-      millis = Math.max(1, left / 1_000_000L);
-    }
-    selector.select(millis);
-    selector.selectedKeys().clear();
   }
 
   private int timeoutMillis() {
@@ -337,27 +226,9 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
   }
 
   private void drop() {
-    closeQuietly(channel);
-    if (selector != null) {
-      try {
-        selector.close();
-      } catch (IOException e) {
-        LOG.debug("closing a selector failed", e);
-      }
-    }
-    channel = null;
-    selector = null;
-    key = null;
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    if (ch == null) {
-      return;
-    }
-    try {
-      ch.close();
-    } catch (IOException e) {
-      LOG.debug("closing a socket failed", e);
+    if (channel != null) {
+      channels.release(channel);
+      channel = null;
     }
   }
 

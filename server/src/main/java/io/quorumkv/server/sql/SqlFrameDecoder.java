@@ -6,19 +6,31 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
 /**
- * Splits the SQL port's byte stream into frames ({@code u32 length | u8 version | payload}, see
- * jdbc-driver/README.md) and yields each payload as a {@code byte[]} (one Avatica protobuf
- * request). A frame longer than the maximum, of length 0 or of another version raises a {@link
- * io.netty.handler.codec.DecoderException}; {@link SqlServerHandler} then closes this connection
- * only. One instance per channel.
+ * Splits the SQL port's byte stream into frames (see jdbc-driver/README.md):
+ *
+ * <pre>
+ *   u32 length | u8 version 1 | payload                    (serial)
+ *   u32 length | u8 version 2 | u32 request id | payload   (multiplexed)
+ * </pre>
+ *
+ * and yields each as a {@link SqlFrame} (the payload is one Avatica protobuf request). A frame
+ * longer than the maximum, of length 0, too short for its header or of another version raises a
+ * {@link io.netty.handler.codec.DecoderException}; {@link SqlServerHandler} then closes this
+ * connection only. One instance per channel.
  */
 final class SqlFrameDecoder extends LengthFieldBasedFrameDecoder {
 
-  /** The only frame version. */
-  static final byte VERSION = 1;
+  /** One request at a time, answered in order. */
+  static final byte SERIAL = 1;
+
+  /** Requests with an id, answered with it in any order. */
+  static final byte MULTIPLEXED = 2;
 
   /** The largest frame (version byte and payload): 64 MiB, as the driver's. */
   static final int MAX_FRAME_BYTES = 64 << 20;
+
+  /** One decoded frame; {@code requestId} is 0 for a serial one. */
+  record SqlFrame(byte version, int requestId, byte[] payload) {}
 
   SqlFrameDecoder() {
     super(MAX_FRAME_BYTES, 0, 4, 0, 4, true);
@@ -35,12 +47,18 @@ final class SqlFrameDecoder extends LengthFieldBasedFrameDecoder {
         throw new CorruptedFrameException("empty frame");
       }
       byte version = frame.readByte();
-      if (version != VERSION) {
+      int id = 0;
+      if (version == MULTIPLEXED) {
+        if (frame.readableBytes() < 4) {
+          throw new CorruptedFrameException("multiplexed frame without a request id");
+        }
+        id = frame.readInt();
+      } else if (version != SERIAL) {
         throw new CorruptedFrameException("unsupported frame version " + version);
       }
       byte[] payload = new byte[frame.readableBytes()];
       frame.readBytes(payload);
-      return payload;
+      return new SqlFrame(version, id, payload);
     } finally {
       frame.release();
     }

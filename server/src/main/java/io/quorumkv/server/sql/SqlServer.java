@@ -12,6 +12,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.quorumkv.executor.SqlEngine;
 import java.net.BindException;
@@ -50,6 +51,9 @@ public final class SqlServer implements AutoCloseable {
   /** Worker threads by default: enough for 64 clients blocked on the store at once. */
   public static final int DEFAULT_WORKERS = 64;
 
+  /** Answers merged into one system call at most, when they finish faster than they leave. */
+  private static final int MAX_MERGED_FLUSHES = 256;
+
   private final EventLoopGroup io;
   private final ExecutorService workers;
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -84,6 +88,7 @@ public final class SqlServer implements AutoCloseable {
                   protected void initChannel(SocketChannel ch) {
                     clients.add(ch);
                     ch.pipeline()
+                        .addLast(new FlushConsolidationHandler(MAX_MERGED_FLUSHES, true))
                         .addLast(new SqlFrameDecoder())
                         .addLast(
                             new SqlServerHandler(

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.NoSuchConnectionException;
@@ -23,20 +24,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one client connection: hands each frame to the worker pool (the executor blocks; the event
- * loop must not), which parses the Avatica request, runs it and writes the response frame. The
+ * Serves one client connection. Requests in multiplexed frames run concurrently and each is
+ * answered with its request id as soon as it is done; requests in serial frames run one after
+ * another and are answered in order. Either way the request is parsed on the event loop (large ones
+ * on a worker) and handed to the worker pool (the executor blocks; the event loop must not). The
  * exception is the commonest request, the execution of a prepared primary-key point SELECT whose
  * plan is current by the schema lease: it starts on the event loop (which never blocks for it) and
- * is answered when the store's read completes, saving the hand-off to a worker and back. Requests
- * of one connection run one after another, in order. A payload that is not an Avatica request
- * closes the connection; errors of a request are answered with an Avatica error response carrying
- * the SQLState. When the connection closes, the JDBC connections opened over it are closed.
+ * is answered when the store's read completes, saving the hand-off to a worker and back. Answers
+ * leave with consolidated flushes (the pipeline's {@code FlushConsolidationHandler}), so answers
+ * finished together share a system call. A payload that is not an Avatica request closes the
+ * connection; errors of a request are answered with an Avatica error response carrying the
+ * SQLState. When the connection closes, the JDBC connections opened over it are closed.
  *
  * <p>One instance per channel.
  */
-final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
+final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder.SqlFrame> {
 
   private static final Logger LOG = LoggerFactory.getLogger(SqlServerHandler.class);
+
+  /** Requests larger than this are parsed on a worker, so one big batch does not stall the loop. */
+  private static final int PARSE_ON_LOOP_MAX_BYTES = 16 << 10;
 
   private final LocalService service;
   private final QuorumMeta meta;
@@ -44,7 +51,9 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
   private final Executor workers;
   private final Service.RpcMetadataResponse serverAddress;
   private final Set<String> openedHere = ConcurrentHashMap.newKeySet();
-  private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+  /** Completes when the last serial request is answered; event loop only. */
+  private CompletableFuture<Void> serialTail = CompletableFuture.completedFuture(null);
 
   SqlServerHandler(
       LocalService service,
@@ -60,61 +69,87 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, byte[] payload) {
-    // Chained on the event loop, so requests of this connection run in arrival order.
-    if (tail.isDone() && startWithoutWorker(ctx, payload)) {
+  protected void channelRead0(ChannelHandlerContext ctx, SqlFrameDecoder.SqlFrame frame) {
+    byte[] payload = frame.payload();
+    if (frame.version() == SqlFrameDecoder.MULTIPLEXED) {
+      int id = frame.requestId();
+      start(ctx, payload, response -> write(ctx, SqlFrameDecoder.MULTIPLEXED, id, response));
       return;
     }
-    // Parsed on the worker: the one I/O thread serves every connection, so it only frames.
-    tail = tail.thenRunAsync(() -> respond(ctx, payload), workers);
+    Consumer<Service.Response> reply = response -> write(ctx, SqlFrameDecoder.SERIAL, 0, response);
+    serialTail =
+        serialTail.isDone()
+            ? start(ctx, payload, reply)
+            : serialTail.thenComposeAsync(done -> start(ctx, payload, reply), ctx.executor());
   }
 
   /**
-   * An execution of a primary-key point SELECT starts here, on the event loop, and is answered from
-   * the store's completion without a worker thread: no hand-off to a worker and back, and no worker
+   * Starts one request on the event loop; the returned future completes once it is answered through
+   * {@code reply}. An execution of a primary-key point SELECT runs here and is answered from the
+   * store's completion without a worker thread: no hand-off to a worker and back, and no worker
    * parked on the store. Anything else (or a point read that turns out to need the catalog) goes to
-   * a worker as before. Returns whether it took the request.
+   * a worker.
    */
-  private boolean startWithoutWorker(ChannelHandlerContext ctx, byte[] payload) {
-    Service.Request request;
-    try {
-      request = translation.parseRequest(payload);
-    } catch (IOException | RuntimeException e) {
-      return false; // The worker parses it again and closes the connection.
+  private CompletableFuture<Void> start(
+      ChannelHandlerContext ctx, byte[] payload, Consumer<Service.Response> reply) {
+    if (payload.length > PARSE_ON_LOOP_MAX_BYTES) {
+      return CompletableFuture.runAsync(
+          () -> {
+            Service.Request request = parse(ctx, payload);
+            if (request != null) {
+              answer(ctx, request, reply);
+            }
+          },
+          workers);
+    }
+    Service.Request request = parse(ctx, payload);
+    if (request == null) {
+      return CompletableFuture.completedFuture(null);
     }
     if (!(request instanceof Service.ExecuteRequest x)) {
-      tail = tail.thenRunAsync(() -> answer(ctx, request), workers);
-      return true;
+      return CompletableFuture.runAsync(() -> answer(ctx, request, reply), workers);
     }
     CompletableFuture<Meta.ExecuteResult> started =
         meta.executeAsync(x.statementHandle, x.parameterValues, x.maxRowCount);
     if (started == null) {
-      tail = tail.thenRunAsync(() -> answer(ctx, request), workers);
-      return true;
+      return CompletableFuture.runAsync(() -> answer(ctx, request, reply), workers);
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    tail = done;
     started.whenComplete(
         (result, failure) -> {
-          Runnable reply;
+          Runnable answer;
           Executor on;
           if (failure == null && result == null) {
-            reply = () -> answer(ctx, request);
+            answer = () -> answer(ctx, request, reply);
             on = workers;
           } else {
-            reply = () -> write(ctx, failure == null ? executeResponse(result) : error(failure));
+            answer = () -> reply.accept(failure == null ? executeResponse(result) : error(failure));
             on = ctx.executor();
           }
           on.execute(
               () -> {
                 try {
-                  reply.run();
+                  answer.run();
                 } finally {
                   done.complete(null);
                 }
               });
         });
-    return true;
+    return done;
+  }
+
+  /** The request in {@code payload}, or null after closing the connection when it is not one. */
+  private Service.Request parse(ChannelHandlerContext ctx, byte[] payload) {
+    try {
+      return translation.parseRequest(payload);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn(
+          "closing SQL connection from {}: the frame is not an Avatica request ({})",
+          ctx.channel().remoteAddress(),
+          e.toString());
+      ctx.close();
+      return null;
+    }
   }
 
   /**
@@ -168,32 +203,16 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
     return error(a.getErrorMessage(), a.getErrorCode(), a.getSqlState(), a.getSeverity());
   }
 
-  private void respond(ChannelHandlerContext ctx, byte[] payload) {
+  private void answer(
+      ChannelHandlerContext ctx, Service.Request request, Consumer<Service.Response> reply) {
     if (!ctx.channel().isActive()) {
       return;
     }
-    Service.Request request;
-    try {
-      request = translation.parseRequest(payload);
-    } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "closing SQL connection from {}: the frame is not an Avatica request ({})",
-          ctx.channel().remoteAddress(),
-          e.toString());
-      ctx.close();
-      return;
-    }
-    answer(ctx, request);
+    reply.accept(dispatch(request));
   }
 
-  private void answer(ChannelHandlerContext ctx, Service.Request request) {
-    if (!ctx.channel().isActive()) {
-      return;
-    }
-    write(ctx, dispatch(request));
-  }
-
-  private void write(ChannelHandlerContext ctx, Service.Response response) {
+  private void write(
+      ChannelHandlerContext ctx, byte version, int requestId, Service.Response response) {
     byte[] out;
     try {
       out = translation.serializeResponse(response);
@@ -203,8 +222,14 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
       ctx.close();
       return;
     }
-    ByteBuf frame = ctx.alloc().buffer(5 + out.length);
-    frame.writeInt(out.length + 1).writeByte(SqlFrameDecoder.VERSION).writeBytes(out);
+    boolean multiplexed = version == SqlFrameDecoder.MULTIPLEXED;
+    int header = 1 + (multiplexed ? 4 : 0);
+    ByteBuf frame = ctx.alloc().buffer(4 + header + out.length);
+    frame.writeInt(header + out.length).writeByte(version);
+    if (multiplexed) {
+      frame.writeInt(requestId);
+    }
+    frame.writeBytes(out);
     ctx.writeAndFlush(frame);
   }
 
@@ -286,9 +311,10 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<byte[]> {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    // Close, after any request still running, the JDBC connections this client left open.
-    tail =
-        tail.thenRunAsync(
+    // Close the JDBC connections this client left open, after its serial requests; a multiplexed
+    // request still running on one of them fails (its client is gone).
+    serialTail =
+        serialTail.thenRunAsync(
             () -> {
               for (String id : openedHere) {
                 service.apply(new Service.CloseConnectionRequest(id));

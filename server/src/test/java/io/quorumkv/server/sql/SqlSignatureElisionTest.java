@@ -68,11 +68,11 @@ class SqlSignatureElisionTest {
       throws IOException {
     byte[] payload = translation.serializeRequest(r);
     out.writeInt(payload.length + 1);
-    out.writeByte(SqlFrameDecoder.VERSION);
+    out.writeByte(SqlFrameDecoder.SERIAL);
     out.write(payload);
     out.flush();
     int length = in.readInt();
-    assertThat(in.readByte()).isEqualTo(SqlFrameDecoder.VERSION);
+    assertThat(in.readByte()).isEqualTo(SqlFrameDecoder.SERIAL);
     byte[] response = new byte[length - 1];
     in.readFully(response);
     return translation.parseResponse(response);
