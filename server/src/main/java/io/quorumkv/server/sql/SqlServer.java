@@ -162,6 +162,11 @@ public final class SqlServer implements AutoCloseable {
     return meta.openConnections();
   }
 
+  /** TCP connections from clients open now (a driver shares one per node among its JDBC ones). */
+  public int clientConnections() {
+    return clients.size();
+  }
+
   /** Stops listening, closes every client connection and stops the threads; idempotent. */
   @Override
   public void close() {

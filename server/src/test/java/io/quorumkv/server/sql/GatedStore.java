@@ -19,6 +19,7 @@ final class GatedStore implements KeyValueStore {
 
   private final KeyValueStore delegate;
   private volatile boolean holding;
+  private volatile boolean holdingUpdates;
   final CountDownLatch entered = new CountDownLatch(1);
   private final AtomicInteger updatesLeft = new AtomicInteger(Integer.MAX_VALUE);
 
@@ -28,6 +29,11 @@ final class GatedStore implements KeyValueStore {
 
   void hold() {
     holding = true;
+  }
+
+  /** Holds every update from now on; reads and scans still pass. */
+  void holdUpdates() {
+    holdingUpdates = true;
   }
 
   /** Lets {@code n} more updates through, then holds. */
@@ -59,6 +65,6 @@ final class GatedStore implements KeyValueStore {
     if (!holding && updatesLeft.getAndDecrement() <= 0) {
       holding = true;
     }
-    return holding ? held() : delegate.update(key, decide, requestId);
+    return holding || holdingUpdates ? held() : delegate.update(key, decide, requestId);
   }
 }
