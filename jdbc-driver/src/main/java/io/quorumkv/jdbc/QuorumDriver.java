@@ -1,6 +1,6 @@
 package io.quorumkv.jdbc;
 
-import io.quorumkv.jdbc.transport.FrameTransportFactory;
+import io.quorumkv.jdbc.transport.QuorumServiceFactory;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -93,8 +93,7 @@ public class QuorumDriver extends Driver {
         "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + first.getPort() + "/");
     avatica.setProperty(BuiltInConnectionProperty.SERIALIZATION.camelName(), "protobuf");
     avatica.setProperty(
-        BuiltInConnectionProperty.HTTP_CLIENT_FACTORY.camelName(),
-        FrameTransportFactory.class.getName());
+        BuiltInConnectionProperty.FACTORY.camelName(), QuorumServiceFactory.class.getName());
     avatica.setProperty(BuiltInConnectionProperty.TRANSPARENT_RECONNECTION.camelName(), "true");
     if (parsed.options().containsKey(QuorumUrl.FETCH_SIZE)) {
       avatica.setProperty(

@@ -33,6 +33,7 @@ class ModuleLayeringTest {
     "io.quorumkv.executor..",
     "io.quorumkv.server..",
     "io.quorumkv.jdbc..",
+    "io.quorumkv.sqlwire..",
     "io.quorumkv.shell..",
     "io.quorumkv.bench..",
   };
@@ -135,6 +136,17 @@ class ModuleLayeringTest {
             "io.quorumkv.planner..",
             "io.quorumkv.executor..",
             "io.quorumkv.server..")
+        .check(classes);
+  }
+
+  @Test
+  void theSqlWireFormatDependsOnNoOtherModuleOfOurs() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.quorumkv.sqlwire..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages("io.quorumkv.sqlwire..", "java..", "org.apache.calcite.avatica..")
         .check(classes);
   }
 

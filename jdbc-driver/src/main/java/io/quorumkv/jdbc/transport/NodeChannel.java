@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.quorumkv.sqlwire.Frames;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;

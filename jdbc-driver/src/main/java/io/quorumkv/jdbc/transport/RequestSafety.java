@@ -1,6 +1,7 @@
 package io.quorumkv.jdbc.transport;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.quorumkv.sqlwire.CompactExecute;
 import java.util.Locale;
 import org.apache.calcite.avatica.proto.Common;
 import org.apache.calcite.avatica.proto.Requests;
@@ -21,6 +22,9 @@ final class RequestSafety {
 
   /** Whether re-sending {@code request} after a broken connection cannot apply a write twice. */
   static boolean retrySafe(byte[] request) {
+    if (CompactExecute.isCompact(request)) {
+      return CompactExecute.isRequest(request) && isRead(CompactExecute.sqlOf(request));
+    }
     Common.WireMessage wire;
     try {
       wire = Common.WireMessage.parseFrom(request);

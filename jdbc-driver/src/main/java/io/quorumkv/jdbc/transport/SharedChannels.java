@@ -11,6 +11,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.quorumkv.sqlwire.Frames;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;

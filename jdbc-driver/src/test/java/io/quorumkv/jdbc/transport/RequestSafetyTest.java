@@ -51,6 +51,24 @@ class RequestSafetyTest {
   }
 
   @Test
+  void compactExecutionsAreJudgedByTheirTextToo() throws IOException {
+    QuorumTranslation compact = new QuorumTranslation();
+    byte[] read =
+        compact.serializeRequest(
+            new Service.ExecuteRequest(handle("SELECT * FROM t"), List.of(), 100));
+    byte[] write =
+        compact.serializeRequest(
+            new Service.ExecuteRequest(handle("UPDATE t SET a = 1 IF a = 0"), List.of(), 100));
+    byte[] noText =
+        compact.serializeRequest(new Service.ExecuteRequest(handle(null), List.of(), 100));
+    assertThat(read[0]).as("compact, not protobuf").isZero();
+    assertThat(RequestSafety.retrySafe(read)).isTrue();
+    assertThat(RequestSafety.retrySafe(write)).isFalse();
+    assertThat(RequestSafety.retrySafe(noText)).isFalse();
+    assertThat(RequestSafety.retrySafe(new byte[] {0, 2, 0})).isFalse();
+  }
+
+  @Test
   void firstKeywordSkipsCommentsAndParentheses() {
     assertThat(RequestSafety.firstKeyword("/* a */ (select 1)")).isEqualTo("SELECT");
     assertThat(RequestSafety.firstKeyword("-- only a comment")).isEmpty();

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.quorumkv.sqlwire.Frames;
 
 /**
  * Splits the SQL port's byte stream into frames (see jdbc-driver/README.md):
@@ -20,20 +21,11 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  */
 final class SqlFrameDecoder extends LengthFieldBasedFrameDecoder {
 
-  /** One request at a time, answered in order. */
-  static final byte SERIAL = 1;
-
-  /** Requests with an id, answered with it in any order. */
-  static final byte MULTIPLEXED = 2;
-
-  /** The largest frame (version byte and payload): 64 MiB, as the driver's. */
-  static final int MAX_FRAME_BYTES = 64 << 20;
-
   /** One decoded frame; {@code requestId} is 0 for a serial one. */
   record SqlFrame(byte version, int requestId, byte[] payload) {}
 
   SqlFrameDecoder() {
-    super(MAX_FRAME_BYTES, 0, 4, 0, 4, true);
+    super(Frames.MAX_FRAME_BYTES, 0, Frames.LENGTH_BYTES, 0, Frames.LENGTH_BYTES, true);
   }
 
   @Override
@@ -48,12 +40,12 @@ final class SqlFrameDecoder extends LengthFieldBasedFrameDecoder {
       }
       byte version = frame.readByte();
       int id = 0;
-      if (version == MULTIPLEXED) {
-        if (frame.readableBytes() < 4) {
+      if (version == Frames.MULTIPLEXED) {
+        if (frame.readableBytes() < Frames.REQUEST_ID_BYTES) {
           throw new CorruptedFrameException("multiplexed frame without a request id");
         }
         id = frame.readInt();
-      } else if (version != SERIAL) {
+      } else if (version != Frames.SERIAL) {
         throw new CorruptedFrameException("unsupported frame version " + version);
       }
       byte[] payload = new byte[frame.readableBytes()];

@@ -24,6 +24,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.calcite.avatica.remote.LocalService;
 import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
@@ -58,6 +59,7 @@ public final class SqlServer implements AutoCloseable {
   private final ExecutorService workers;
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final QuorumMeta meta;
+  private final LongAdder compactAnswers = new LongAdder();
   private final Channel channel;
 
   private SqlServer(
@@ -96,6 +98,7 @@ public final class SqlServer implements AutoCloseable {
                                 meta,
                                 translation,
                                 workers,
+                                compactAnswers,
                                 new Service.RpcMetadataResponse(
                                     String.valueOf(ch.localAddress()))));
                   }
@@ -160,6 +163,11 @@ public final class SqlServer implements AutoCloseable {
   /** JDBC connections open on this server. */
   public int openConnections() {
     return meta.openConnections();
+  }
+
+  /** Answers sent in the compact encoding so far (executions of prepared statements). */
+  public long compactAnswers() {
+    return compactAnswers.sum();
   }
 
   /** TCP connections from clients open now (a driver shares one per node among its JDBC ones). */

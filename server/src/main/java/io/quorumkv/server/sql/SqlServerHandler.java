@@ -3,6 +3,8 @@ package io.quorumkv.server.sql;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.quorumkv.sqlwire.CompactExecute;
+import io.quorumkv.sqlwire.Frames;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.Meta;
@@ -49,6 +52,7 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder
   private final QuorumMeta meta;
   private final ProtobufTranslation translation;
   private final Executor workers;
+  private final LongAdder compactAnswers;
   private final Service.RpcMetadataResponse serverAddress;
   private final Set<String> openedHere = ConcurrentHashMap.newKeySet();
 
@@ -60,23 +64,27 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder
       QuorumMeta meta,
       ProtobufTranslation translation,
       Executor workers,
+      LongAdder compactAnswers,
       Service.RpcMetadataResponse serverAddress) {
     this.service = service;
     this.meta = meta;
     this.translation = translation;
     this.workers = workers;
+    this.compactAnswers = compactAnswers;
     this.serverAddress = serverAddress;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, SqlFrameDecoder.SqlFrame frame) {
     byte[] payload = frame.payload();
-    if (frame.version() == SqlFrameDecoder.MULTIPLEXED) {
+    // A compact request is answered compactly when the answer fits that encoding.
+    boolean compact = CompactExecute.isCompact(payload);
+    if (frame.version() == Frames.MULTIPLEXED) {
       int id = frame.requestId();
-      start(ctx, payload, response -> write(ctx, SqlFrameDecoder.MULTIPLEXED, id, response));
+      start(ctx, payload, response -> write(ctx, Frames.MULTIPLEXED, id, response, compact));
       return;
     }
-    Consumer<Service.Response> reply = response -> write(ctx, SqlFrameDecoder.SERIAL, 0, response);
+    Consumer<Service.Response> reply = response -> write(ctx, Frames.SERIAL, 0, response, compact);
     serialTail =
         serialTail.isDone()
             ? start(ctx, payload, reply)
@@ -141,7 +149,9 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder
   /** The request in {@code payload}, or null after closing the connection when it is not one. */
   private Service.Request parse(ChannelHandlerContext ctx, byte[] payload) {
     try {
-      return translation.parseRequest(payload);
+      return CompactExecute.isCompact(payload)
+          ? CompactExecute.decodeRequest(payload)
+          : translation.parseRequest(payload);
     } catch (IOException | RuntimeException e) {
       LOG.warn(
           "closing SQL connection from {}: the frame is not an Avatica request ({})",
@@ -212,17 +222,29 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder
   }
 
   private void write(
-      ChannelHandlerContext ctx, byte version, int requestId, Service.Response response) {
-    byte[] out;
+      ChannelHandlerContext ctx,
+      byte version,
+      int requestId,
+      Service.Response response,
+      boolean compact) {
+    byte[] out = null;
     try {
-      out = translation.serializeResponse(response);
+      if (compact && response instanceof Service.ExecuteResponse x) {
+        out = CompactExecute.encodeResponse(x);
+        if (out != null) {
+          compactAnswers.increment();
+        }
+      }
+      if (out == null) {
+        out = translation.serializeResponse(response);
+      }
     } catch (IOException | RuntimeException e) {
       // Never leave the client waiting for an answer that will not come.
       LOG.warn("cannot answer a SQL request; closing the connection", e);
       ctx.close();
       return;
     }
-    boolean multiplexed = version == SqlFrameDecoder.MULTIPLEXED;
+    boolean multiplexed = version == Frames.MULTIPLEXED;
     int header = 1 + (multiplexed ? 4 : 0);
     ByteBuf frame = ctx.alloc().buffer(4 + header + out.length);
     frame.writeInt(header + out.length).writeByte(version);

@@ -127,6 +127,40 @@ class SqlServerJdbcTest {
   }
 
   @Test
+  void preparedExecutionsAndTheirAnswersTravelInTheCompactEncoding() throws SQLException {
+    createAllTypes();
+    long before = server.compactAnswers();
+    try (PreparedStatement up =
+            conn.prepareStatement("UPSERT INTO t (id, i, v, d) VALUES (?, ?, ?, ?)");
+        PreparedStatement read = conn.prepareStatement("SELECT i, v, d FROM t WHERE id = ?");
+        PreparedStatement cas = conn.prepareStatement("UPDATE t SET v = ? WHERE id = ? IF v = ?")) {
+      up.setLong(1, 9);
+      up.setInt(2, -7);
+      up.setString(3, "nine");
+      up.setDouble(4, 2.5);
+      assertThat(up.executeUpdate()).isEqualTo(1);
+      read.setLong(1, 9);
+      try (ResultSet rs = read.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getInt(1)).isEqualTo(-7);
+        assertThat(rs.getString(2)).isEqualTo("nine");
+        assertThat(rs.getDouble(3)).isEqualTo(2.5);
+        assertThat(rs.next()).isFalse();
+      }
+      cas.setString(1, "ten");
+      cas.setLong(2, 9);
+      cas.setString(3, "nine");
+      assertThat(cas.executeUpdate()).isEqualTo(1);
+      assertThat(cas.executeUpdate()).as("the condition no longer holds").isZero();
+      read.setLong(1, 10);
+      try (ResultSet rs = read.executeQuery()) {
+        assertThat(rs.next()).isFalse();
+      }
+    }
+    assertThat(server.compactAnswers() - before).isGreaterThanOrEqualTo(4);
+  }
+
+  @Test
   void everyColumnTypeRoundTripsThroughPreparedStatementsAndResultSets() throws SQLException {
     createAllTypes();
     Timestamp ts = Timestamp.valueOf("2024-02-29 13:45:00.125");

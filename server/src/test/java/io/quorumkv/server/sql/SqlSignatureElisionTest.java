@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.quorumkv.executor.SqlEngine;
 import io.quorumkv.executor.catalog.SchemaLease;
 import io.quorumkv.executor.store.LocalKeyValueStore;
+import io.quorumkv.sqlwire.Frames;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -68,11 +69,11 @@ class SqlSignatureElisionTest {
       throws IOException {
     byte[] payload = translation.serializeRequest(r);
     out.writeInt(payload.length + 1);
-    out.writeByte(SqlFrameDecoder.SERIAL);
+    out.writeByte(Frames.SERIAL);
     out.write(payload);
     out.flush();
     int length = in.readInt();
-    assertThat(in.readByte()).isEqualTo(SqlFrameDecoder.SERIAL);
+    assertThat(in.readByte()).isEqualTo(Frames.SERIAL);
     byte[] response = new byte[length - 1];
     in.readFully(response);
     return translation.parseResponse(response);

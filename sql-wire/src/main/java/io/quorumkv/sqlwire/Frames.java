@@ -1,4 +1,4 @@
-package io.quorumkv.jdbc.transport;
+package io.quorumkv.sqlwire;
 
 /**
  * The SQL port's framing (see jdbc-driver/README.md). Two versions, told apart by the byte after
