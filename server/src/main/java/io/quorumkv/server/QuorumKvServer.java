@@ -94,7 +94,10 @@ public final class QuorumKvServer implements AutoCloseable {
       try {
         server.sql =
             SqlServer.start(
-                address, new SqlEngine(server.store), new NodeClusterView(server, local));
+                address,
+                new SqlEngine(server.store),
+                new NodeClusterView(server, local),
+                node.eventLoop());
       } catch (BindException e) {
         server.close();
         throw new NodeStartException(

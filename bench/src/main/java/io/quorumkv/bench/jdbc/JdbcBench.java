@@ -37,8 +37,9 @@ import org.HdrHistogram.Histogram;
  * <ul>
  *   <li>{@code cluster}: an in-JVM 3-node cluster ({@link QuorumKvServer}, real loopback sockets on
  *       127.0.0.2-4, durable engine): the native {@link QuorumClient} ({@code native}), the SQL
- *       engine of each node in-process ({@code sql-inproc}), and the JDBC driver against a {@link
- *       SqlServer} on each node ({@code jdbc}; the URL lists the three, connections spread over
+ *       engine of each node in-process ({@code sql-inproc}), and the JDBC driver against each
+ *       node's own SQL endpoint ({@code sql.port}, as deployed: a {@link SqlServer} on the
+ *       replica's event loop) ({@code jdbc}; the URL lists the three, connections spread over
  *       them). The issue's ratio is jdbc/native here.
  *   <li>{@code local}: one {@link SqlEngine} over the in-process {@code LocalKeyValueStore}: the
  *       same engine in-process ({@code sql-inproc}) and through a {@link SqlServer} ({@code jdbc}),
@@ -176,7 +177,6 @@ public final class JdbcBench {
   private static Map<String, Map<String, List<Run>>> cluster(Options o) throws Exception {
     Path dir = o.dir != null ? o.dir : Files.createTempDirectory("qkv-jdbc-bench");
     QuorumKvServer[] nodes = new QuorumKvServer[4];
-    SqlServer[] sql = new SqlServer[4];
     SqlEngine[] engines = new SqlEngine[4];
     try {
       int[] peerPorts = new int[4];
@@ -198,6 +198,7 @@ public final class JdbcBench {
                     "listen.address = " + host(i),
                     "peer.port = " + peerPorts[i],
                     "client.port = " + clientPorts[i],
+                    "sql.port = 0",
                     "peers = " + peers,
                     "data.dir = " + dir.resolve("node" + i),
                     "engine.kind = " + o.engine));
@@ -207,9 +208,9 @@ public final class JdbcBench {
       StringBuilder url = new StringBuilder("jdbc:quorumkv://");
       for (int i = 1; i <= 3; i++) {
         engines[i] = new SqlEngine(nodes[i].store());
-        sql[i] = SqlServer.start(new InetSocketAddress(host(i), 0), engines[i]);
+        // The node's own SQL endpoint, as deployed (on the replica's event loop).
         url.append(i > 1 ? "," : "").append(host(i)).append(':');
-        url.append(sql[i].address().getPort());
+        url.append(nodes[i].sqlAddress().getPort());
       }
       load(engines[1].openSession(), o.keys);
       QuorumClient.Builder b = QuorumClient.builder().timeout(Duration.ofSeconds(10));
@@ -239,9 +240,6 @@ public final class JdbcBench {
       }
     } finally {
       for (int i = 1; i <= 3; i++) {
-        if (sql[i] != null) {
-          sql[i].close();
-        }
         if (nodes[i] != null) {
           nodes[i].close();
         }

@@ -1,10 +1,10 @@
 package io.quorumkv.replication.node;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.CasResult;
@@ -97,7 +97,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final LongSupplier clock;
   private final List<Integer> group;
   private final int quorum;
-  private final EventExecutor loop;
+  private final EventLoop loop;
   private final ExecutorService callbacks;
   private final EventLoopGroup io;
   private final PeerNetwork network;
@@ -317,6 +317,43 @@ public final class ReplicaNode implements AutoCloseable {
           }
         });
     return f;
+  }
+
+  /**
+   * As {@link #submit}, for callers on the node's event loop ({@link #eventLoop}) that never block
+   * (an endpoint whose connections live on that loop): the future completes on the event loop, in a
+   * task of its own (so its continuations never run inside the replica's processing), without the
+   * hand-off to the callback thread and back. Called from any other thread, it is {@link #submit}.
+   */
+  public CompletableFuture<Outcome> submitFromLoop(
+      Bytes key, Operation operation, RequestId requestId, boolean retry, long timeoutMillis) {
+    if (!loop.inEventLoop()) {
+      return submit(key, operation, requestId, retry, timeoutMillis);
+    }
+    CompletableFuture<Outcome> f = new CompletableFuture<>();
+    submit(
+        key,
+        operation,
+        requestId,
+        retry,
+        timeoutMillis,
+        o -> {
+          try {
+            loop.execute(() -> f.complete(o));
+          } catch (RejectedExecutionException e) {
+            f.complete(o); // shutting down: complete here rather than never
+          }
+        });
+    return f;
+  }
+
+  /**
+   * The event loop the replica runs on. Endpoints may register their connections on it so that
+   * requests reach the replica without a hand-off ({@link #submitFromLoop}); nothing that blocks
+   * may run on it.
+   */
+  public EventLoop eventLoop() {
+    return loop;
   }
 
   /** As {@link #submit}, with the outcome delivered to {@code callback} on the replica thread. */

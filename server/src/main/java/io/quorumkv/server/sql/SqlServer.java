@@ -17,6 +17,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.quorumkv.executor.SqlEngine;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -56,6 +57,7 @@ public final class SqlServer implements AutoCloseable {
   private static final int MAX_MERGED_FLUSHES = 256;
 
   private final EventLoopGroup io;
+  private final boolean ownsIo;
   private final ExecutorService workers;
   private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final QuorumMeta meta;
@@ -63,12 +65,20 @@ public final class SqlServer implements AutoCloseable {
   private final Channel channel;
 
   private SqlServer(
-      InetSocketAddress address, SqlEngine engine, ClusterView cluster, int workerThreads)
+      InetSocketAddress address,
+      SqlEngine engine,
+      ClusterView cluster,
+      int workerThreads,
+      EventLoopGroup sharedIo)
       throws BindException {
     this.meta = new QuorumMeta(engine, cluster);
     LocalService service = new LocalService(meta);
     ProtobufTranslationImpl translation = new ExactBytesTranslation();
-    this.io = new MultiThreadIoEventLoopGroup(1, named("sql-io"), NioIoHandler.newFactory());
+    this.ownsIo = sharedIo == null;
+    this.io =
+        ownsIo
+            ? new MultiThreadIoEventLoopGroup(1, named("sql-io"), NioIoHandler.newFactory())
+            : sharedIo;
     this.workers =
         new ThreadPoolExecutor(
             workerThreads,
@@ -147,7 +157,21 @@ public final class SqlServer implements AutoCloseable {
    */
   public static SqlServer start(InetSocketAddress address, SqlEngine engine, ClusterView cluster)
       throws BindException {
-    return new SqlServer(address, engine, cluster, DEFAULT_WORKERS);
+    return new SqlServer(address, engine, cluster, DEFAULT_WORKERS, null);
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, SqlEngine, ClusterView)}, with the connections' I/O on
+   * {@code io} (not shut down by {@link #close}) instead of a thread of its own. A node passes its
+   * replica's event loop ({@link io.quorumkv.replication.node.ReplicaNode#eventLoop}): a point read
+   * then goes from the client's frame to the replica and back to the answer on one thread, with no
+   * hand-off, as the native client port does. Only non-blocking work runs there (parsing, the
+   * point-read path, encoding answers); everything else goes to the worker threads.
+   */
+  public static SqlServer start(
+      InetSocketAddress address, SqlEngine engine, ClusterView cluster, EventLoopGroup io)
+      throws BindException {
+    return new SqlServer(address, engine, cluster, DEFAULT_WORKERS, Objects.requireNonNull(io));
   }
 
   /** Listens on {@code port} of the loopback interface. */
@@ -184,7 +208,9 @@ public final class SqlServer implements AutoCloseable {
   }
 
   private void shutdownThreads() {
-    io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    if (ownsIo) {
+      io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
     workers.shutdown();
   }
 

@@ -125,23 +125,31 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder
     CompletableFuture<Void> done = new CompletableFuture<>();
     started.whenComplete(
         (result, failure) -> {
-          Runnable answer;
-          Executor on;
           if (failure == null && result == null) {
-            answer = () -> answer(ctx, request, reply);
-            on = workers;
-          } else {
-            answer = () -> reply.accept(failure == null ? executeResponse(result) : error(failure));
-            on = ctx.executor();
+            workers.execute(
+                () -> {
+                  try {
+                    answer(ctx, request, reply);
+                  } finally {
+                    done.complete(null);
+                  }
+                });
+            return;
           }
-          on.execute(
+          Runnable answer =
               () -> {
                 try {
-                  answer.run();
+                  reply.accept(failure == null ? executeResponse(result) : error(failure));
                 } finally {
                   done.complete(null);
                 }
-              });
+              };
+          // On a node's own event loop the store completes here: answer without a hand-off.
+          if (ctx.executor().inEventLoop()) {
+            answer.run();
+          } else {
+            ctx.executor().execute(answer);
+          }
         });
     return done;
   }

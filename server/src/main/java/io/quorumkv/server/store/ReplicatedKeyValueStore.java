@@ -46,8 +46,10 @@ import java.util.function.Function;
  * the retry flag (the store remembers the ids it saw recently), so a retried conditional write
  * whose condition is now false is reported unknown rather than wrongly "not applied".
  *
- * <p>Thread-safe. Futures complete on the node's callback thread. {@link #scan}'s iterator blocks:
- * do not use it on a Netty or replica thread.
+ * <p>Thread-safe. Futures complete on the node's callback thread, except for requests made on the
+ * node's event loop (an endpoint whose connections live there, e.g. the SQL port's point reads),
+ * which complete on that loop ({@link ReplicaNode#submitFromLoop}): their continuations must not
+ * block. {@link #scan}'s iterator blocks: do not use it on a Netty or replica thread.
  */
 public final class ReplicatedKeyValueStore implements KeyValueStore {
   private static final int PAGE = 256;
@@ -78,7 +80,7 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
   }
 
   private CompletableFuture<VersionedValue> read(Bytes key) {
-    return node.submit(key, new Operation.Read(), null, false, timeoutMillis)
+    return node.submitFromLoop(key, new Operation.Read(), null, false, timeoutMillis)
         .thenApply(
             o -> {
               if (o instanceof Outcome.ReadOk r) {
@@ -118,7 +120,7 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
     boolean retry = seen.put(requestId, Boolean.TRUE) != null;
     io.quorumkv.replication.paxos.RequestId rid =
         new io.quorumkv.replication.paxos.RequestId(requestId.clientId(), requestId.sequence());
-    return node.submit(k, new Operation.Update(fn), rid, retry, timeoutMillis)
+    return node.submitFromLoop(k, new Operation.Update(fn), rid, retry, timeoutMillis)
         .thenCompose(
             o -> {
               if (o instanceof CasResult.Applied a) {
