@@ -30,6 +30,9 @@ import org.apache.calcite.avatica.remote.TypedValue;
  * signature is reduced to its text, which is all a node reads of it, and a bytes parameter arrives
  * in the client's own base64, as {@code ExactBytesTranslation} on the node makes it.
  *
+ * <p>Prepared batches ({@link Service.ExecuteBatchRequest}, {@link Service.ExecuteBatchResponse})
+ * travel the same way: their parameters as an execution's, their answer as the update counts.
+ *
  * <pre>
  * request  := 0x00 0x01 str(connectionId) i32(statementId) str(sql) i32(maxRowCount)
  *             i32(count) param*            (count -1: no parameter list)
@@ -40,6 +43,9 @@ import org.apache.calcite.avatica.remote.TypedValue;
  * result   := str(connectionId) i32(statementId) bool(ownStatement) i64(updateCount)
  *             bool(hasFrame) [i64(offset) bool(done) i32(rows) (i32(columns) cell*)*]
  * cell     := u8(tag) value-by-tag          (tags: see {@code Cell})
+ * batch    := 0x00 0x03 str(connectionId) i32(statementId) i32(entries) (i32(count) param*)*
+ * counts   := 0x00 0x04 str(connectionId) i32(statementId) bool(missingStatement)
+ *             str(serverAddress) i32(n, -1 null) i64*
  * str      := i32(utf-8 length, -1 null) bytes
  * </pre>
  *
@@ -52,6 +58,8 @@ public final class CompactExecute {
 
   private static final int EXECUTE_REQUEST = 1;
   private static final int EXECUTE_RESPONSE = 2;
+  private static final int BATCH_REQUEST = 3;
+  private static final int BATCH_RESPONSE = 4;
   private static final int NOT_SET = 0xff;
 
   /** Column value tags of answers. */
@@ -77,14 +85,51 @@ public final class CompactExecute {
     return payload.length > 0 && payload[0] == MARKER;
   }
 
-  /** Whether {@code payload} is a compact execution request. */
-  public static boolean isRequest(byte[] payload) {
+  /** Whether {@code payload} is a compact execution request (not a batch). */
+  public static boolean isExecuteRequest(byte[] payload) {
     return payload.length > 1 && payload[0] == MARKER && payload[1] == EXECUTE_REQUEST;
   }
 
   // ---------------------------------------------------------------------------------- requests
 
-  /** The request in the compact encoding, or null when it has something this encoding lacks. */
+  /**
+   * The request in the compact encoding, or null when it is not an execution or a batch or has
+   * something this encoding lacks.
+   */
+  public static byte[] encodeRequest(Service.Request request) {
+    if (request instanceof Service.ExecuteRequest x) {
+      return encodeRequest(x);
+    }
+    if (request instanceof Service.ExecuteBatchRequest x) {
+      return encodeBatch(x);
+    }
+    return null;
+  }
+
+  /** A batch: the parameter values of each entry. */
+  private static byte[] encodeBatch(Service.ExecuteBatchRequest request) {
+    List<List<TypedValue>> batches = request.parameterValues;
+    if (batches == null || request.connectionId == null) {
+      return null; // Avatica's own form (protobuf update batches) or nothing to say.
+    }
+    WireBuffer out = new WireBuffer(64 + 32 * batches.size());
+    out.u8(MARKER).u8(BATCH_REQUEST).string(request.connectionId).i32(request.statementId);
+    out.i32(batches.size());
+    for (List<TypedValue> entry : batches) {
+      if (entry == null) {
+        return null;
+      }
+      out.i32(entry.size());
+      for (TypedValue v : entry) {
+        if (!writeParameter(out, v)) {
+          return null;
+        }
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** An execution in the compact encoding, or null when it has something this encoding lacks. */
   public static byte[] encodeRequest(Service.ExecuteRequest request) {
     Meta.StatementHandle h = request.statementHandle;
     if (h == null) {
@@ -197,11 +242,43 @@ public final class CompactExecute {
   }
 
   /**
-   * Decodes a compact request.
+   * Decodes a compact request: an execution or a batch.
    *
    * @throws MalformedMessageException when it is not one
    */
-  public static Service.ExecuteRequest decodeRequest(byte[] payload)
+  public static Service.Request decodeRequest(byte[] payload) throws MalformedMessageException {
+    if (payload.length > 1 && payload[0] == MARKER && payload[1] == BATCH_REQUEST) {
+      return decodeBatch(payload);
+    }
+    return decodeExecute(payload);
+  }
+
+  private static Service.ExecuteBatchRequest decodeBatch(byte[] payload)
+      throws MalformedMessageException {
+    WireReader in = new WireReader(payload, 0);
+    expectHeader(in, BATCH_REQUEST);
+    String connectionId = nonNull(in.string(), "connection id");
+    int statementId = in.i32();
+    int count = in.count(4);
+    List<List<TypedValue>> batches = new ArrayList<>(count);
+    for (int b = 0; b < count; b++) {
+      int size = in.count(1);
+      List<TypedValue> entry = new ArrayList<>(size);
+      for (int i = 0; i < size; i++) {
+        entry.add(readParameter(in));
+      }
+      batches.add(entry);
+    }
+    in.end();
+    return new Service.ExecuteBatchRequest(connectionId, statementId, batches);
+  }
+
+  /**
+   * Decodes a compact execution.
+   *
+   * @throws MalformedMessageException when it is not one
+   */
+  public static Service.ExecuteRequest decodeExecute(byte[] payload)
       throws MalformedMessageException {
     WireReader in = new WireReader(payload, 0);
     expectHeader(in, EXECUTE_REQUEST);
@@ -281,7 +358,34 @@ public final class CompactExecute {
 
   // --------------------------------------------------------------------------------- responses
 
-  /** The answer in the compact encoding, or null when it has something this encoding lacks. */
+  /**
+   * The answer in the compact encoding, or null when it is not the answer to an execution or a
+   * batch or has something this encoding lacks.
+   */
+  public static byte[] encodeResponse(Service.Response response) {
+    if (response instanceof Service.ExecuteResponse x) {
+      return encodeResponse(x);
+    }
+    if (response instanceof Service.ExecuteBatchResponse x) {
+      WireBuffer out =
+          new WireBuffer(64 + 8 * (x.updateCounts == null ? 0 : x.updateCounts.length));
+      out.u8(MARKER).u8(BATCH_RESPONSE).string(x.connectionId).i32(x.statementId);
+      out.bool(x.missingStatement);
+      out.string(x.rpcMetadata == null ? null : x.rpcMetadata.serverAddress);
+      if (x.updateCounts == null) {
+        out.i32(-1);
+      } else {
+        out.i32(x.updateCounts.length);
+        for (long c : x.updateCounts) {
+          out.i64(c);
+        }
+      }
+      return out.toByteArray();
+    }
+    return null;
+  }
+
+  /** An execution's answer in the compact encoding, or null when it does not fit it. */
   public static byte[] encodeResponse(Service.ExecuteResponse response) {
     WireBuffer out = new WireBuffer(128);
     out.u8(MARKER).u8(EXECUTE_RESPONSE).bool(response.missingStatement);
@@ -371,11 +475,46 @@ public final class CompactExecute {
   }
 
   /**
-   * Decodes a compact answer.
+   * Decodes a compact answer: to an execution or to a batch.
    *
    * @throws MalformedMessageException when it is not one
    */
-  public static Service.ExecuteResponse decodeResponse(byte[] payload)
+  public static Service.Response decodeResponse(byte[] payload) throws MalformedMessageException {
+    if (payload.length > 1 && payload[0] == MARKER && payload[1] == BATCH_RESPONSE) {
+      WireReader in = new WireReader(payload, 0);
+      expectHeader(in, BATCH_RESPONSE);
+      String connectionId = in.string();
+      int statementId = in.i32();
+      boolean missingStatement = in.bool();
+      String serverAddress = in.string();
+      int count = in.i32();
+      long[] counts = null;
+      if (count != -1) {
+        if (count < 0 || (long) count * 8 > payload.length) {
+          throw new MalformedMessageException("bad update count total " + count);
+        }
+        counts = new long[count];
+        for (int i = 0; i < count; i++) {
+          counts[i] = in.i64();
+        }
+      }
+      in.end();
+      return new Service.ExecuteBatchResponse(
+          connectionId,
+          statementId,
+          counts,
+          missingStatement,
+          serverAddress == null ? null : new Service.RpcMetadataResponse(serverAddress));
+    }
+    return decodeExecuteResponse(payload);
+  }
+
+  /**
+   * Decodes a compact answer to an execution.
+   *
+   * @throws MalformedMessageException when it is not one
+   */
+  public static Service.ExecuteResponse decodeExecuteResponse(byte[] payload)
       throws MalformedMessageException {
     WireReader in = new WireReader(payload, 0);
     expectHeader(in, EXECUTE_RESPONSE);

@@ -47,8 +47,8 @@ class CompactExecuteTest {
     byte[] bytes = CompactExecute.encodeRequest(r);
     assertThat(bytes).as("encodable").isNotNull();
     assertThat(CompactExecute.isCompact(bytes)).isTrue();
-    assertThat(CompactExecute.isRequest(bytes)).isTrue();
-    return CompactExecute.decodeRequest(bytes);
+    assertThat(CompactExecute.isExecuteRequest(bytes)).isTrue();
+    return CompactExecute.decodeExecute(bytes);
   }
 
   private static void assertSameRequest(Service.ExecuteRequest compact, Service.ExecuteRequest pb) {
@@ -158,6 +158,59 @@ class CompactExecuteTest {
         .isNull();
   }
 
+  @Property(tries = 100)
+  void batchesCarryEachEntrysParametersAsAnExecutionWould(
+      @ForAll("batches") List<List<TypedValue>> entries) throws Exception {
+    byte[] bytes =
+        CompactExecute.encodeRequest(
+            (Service.Request) new Service.ExecuteBatchRequest("conn", 4, entries));
+    assertThat(bytes).isNotNull();
+    assertThat(CompactExecute.isExecuteRequest(bytes)).isFalse();
+    Service.ExecuteBatchRequest decoded =
+        (Service.ExecuteBatchRequest) CompactExecute.decodeRequest(bytes);
+    assertThat(decoded.connectionId).isEqualTo("conn");
+    assertThat(decoded.statementId).isEqualTo(4);
+    assertThat(decoded.parameterValues).hasSameSizeAs(entries);
+    for (int i = 0; i < entries.size(); i++) {
+      // Each entry decodes as the same parameters in a single execution would through protobuf.
+      assertSameRequest(
+          request(decoded.parameterValues.get(i)), viaProtobuf(request(entries.get(i))));
+    }
+  }
+
+  @Provide
+  Arbitrary<List<List<TypedValue>>> batches() {
+    return parameters().list().ofMaxSize(5).list().ofMaxSize(6);
+  }
+
+  @Test
+  void batchAnswersCarryTheirUpdateCounts() throws Exception {
+    Service.ExecuteBatchResponse answer =
+        new Service.ExecuteBatchResponse(
+            "conn", 4, new long[] {1, 0, 1}, false, new Service.RpcMetadataResponse("n1"));
+    Service.ExecuteBatchResponse decoded =
+        (Service.ExecuteBatchResponse)
+            CompactExecute.decodeResponse(CompactExecute.encodeResponse((Service.Response) answer));
+    assertThat(decoded.connectionId).isEqualTo("conn");
+    assertThat(decoded.statementId).isEqualTo(4);
+    assertThat(decoded.updateCounts).containsExactly(1, 0, 1);
+    assertThat(decoded.missingStatement).isFalse();
+    assertThat(decoded.rpcMetadata.serverAddress).isEqualTo("n1");
+    Service.ExecuteBatchResponse missing =
+        (Service.ExecuteBatchResponse)
+            CompactExecute.decodeResponse(
+                CompactExecute.encodeResponse(
+                    (Service.Response) new Service.ExecuteBatchResponse("c", 1, null, true, null)));
+    assertThat(missing.missingStatement).isTrue();
+    assertThat(missing.updateCounts).isNull();
+    byte[] bytes = CompactExecute.encodeResponse((Service.Response) answer);
+    for (int n = 0; n < bytes.length; n++) {
+      byte[] cut = Arrays.copyOf(bytes, n);
+      assertThatThrownBy(() -> CompactExecute.decodeResponse(cut))
+          .isInstanceOf(MalformedMessageException.class);
+    }
+  }
+
   // ---------------------------------------------------------------------------------- answers
 
   private static Service.ExecuteResponse response(List<Object> row) {
@@ -239,7 +292,7 @@ class CompactExecuteTest {
     assertThat(bytes).isNotNull();
     Service.ExecuteResponse pb =
         (Service.ExecuteResponse) PROTOBUF.parseResponse(PROTOBUF.serializeResponse(r));
-    assertSameResponse(CompactExecute.decodeResponse(bytes), pb);
+    assertSameResponse(CompactExecute.decodeExecuteResponse(bytes), pb);
   }
 
   @Provide
@@ -265,7 +318,7 @@ class CompactExecuteTest {
   void missingStatementAnswers() throws Exception {
     Service.ExecuteResponse missing = new Service.ExecuteResponse(null, true, null);
     Service.ExecuteResponse decoded =
-        CompactExecute.decodeResponse(CompactExecute.encodeResponse(missing));
+        CompactExecute.decodeExecuteResponse(CompactExecute.encodeResponse(missing));
     assertThat(decoded.missingStatement).isTrue();
     assertThat(decoded.results).isNull();
   }

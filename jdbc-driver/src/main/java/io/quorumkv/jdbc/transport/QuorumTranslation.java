@@ -6,22 +6,17 @@ import org.apache.calcite.avatica.remote.ProtobufTranslationImpl;
 import org.apache.calcite.avatica.remote.Service;
 
 /**
- * Avatica's protobuf translation, except that executions of prepared statements go out in the
- * compact encoding ({@link CompactExecute}) when they fit it, and compact answers are read. The
- * node answers a compact request compactly when it can and in protobuf otherwise, so both kinds of
- * answer are expected. Thread-safe.
+ * Avatica's protobuf translation, except that executions and batches of prepared statements go out
+ * in the compact encoding ({@link CompactExecute}) when they fit it, and compact answers are read.
+ * The node answers a compact request compactly when it can and in protobuf otherwise, so both kinds
+ * of answer are expected. Thread-safe.
  */
 final class QuorumTranslation extends ProtobufTranslationImpl {
 
   @Override
   public byte[] serializeRequest(Service.Request request) throws IOException {
-    if (request instanceof Service.ExecuteRequest execute) {
-      byte[] compact = CompactExecute.encodeRequest(execute);
-      if (compact != null) {
-        return compact;
-      }
-    }
-    return super.serializeRequest(request);
+    byte[] compact = CompactExecute.encodeRequest(request);
+    return compact != null ? compact : super.serializeRequest(request);
   }
 
   @Override

@@ -23,7 +23,7 @@ final class RequestSafety {
   /** Whether re-sending {@code request} after a broken connection cannot apply a write twice. */
   static boolean retrySafe(byte[] request) {
     if (CompactExecute.isCompact(request)) {
-      return CompactExecute.isRequest(request) && isRead(CompactExecute.sqlOf(request));
+      return CompactExecute.isExecuteRequest(request) && isRead(CompactExecute.sqlOf(request));
     }
     Common.WireMessage wire;
     try {

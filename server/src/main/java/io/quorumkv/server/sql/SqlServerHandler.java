@@ -237,8 +237,8 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder
       boolean compact) {
     byte[] out = null;
     try {
-      if (compact && response instanceof Service.ExecuteResponse x) {
-        out = CompactExecute.encodeResponse(x);
+      if (compact) {
+        out = CompactExecute.encodeResponse(response);
         if (out != null) {
           compactAnswers.increment();
         }
