@@ -19,8 +19,13 @@ final class SqlErrors {
   /** An error in the server itself, not in the statement. */
   static final String INTERNAL_ERROR = "XX000";
 
-  /** Vendor code for statement errors; JDBC tools show it next to the SQLState. */
-  static final int STATEMENT_ERROR = 1;
+  /**
+   * Vendor code for statement errors; JDBC tools show it next to the SQLState. Never 1: that is
+   * Avatica's {@code MISSING_CONNECTION_ERROR_CODE}, on which the driver (with transparent
+   * reconnection, which it turns on) re-opens the connection and sends the request again, up to 5
+   * times, so a failed write (a duplicate key, an unknown outcome) would be executed again.
+   */
+  static final int STATEMENT_ERROR = 2;
 
   private static final Logger LOG = LoggerFactory.getLogger(SqlErrors.class);
 
