@@ -60,22 +60,33 @@ public final class PreparedSql {
 
   /**
    * Starts the execution without waiting for the store, when the statement has a path that does not
-   * block (a primary-key point SELECT); else returns null and the caller uses {@link
-   * #execute(List)}. The future completes on the store's thread, with the result, or with null when
-   * the statement must be run with {@link #execute(List)} after all (a row under a newer schema);
-   * exceptionally on a store failure. Never blocks: when the plan cannot be checked against the
-   * catalog without reading it (the lease ran out, the plan is stale), returns null too.
+   * block (a primary-key point SELECT; a write of one row by its primary key: UPDATE or DELETE
+   * {@code WHERE} the whole key, with or without {@code IF}, or INSERT, UPSERT or INSERT ... IF NOT
+   * EXISTS of one VALUES row); else returns null and the caller uses {@link #execute(List)}.
+   *
+   * <p>The future completes on the store's thread with the result {@link #execute(List)} would
+   * return, or exceptionally with the error it would throw (a store failure, a duplicate key, a bad
+   * value found in the round). Only a read's future may complete with null, meaning the statement
+   * must be run with {@link #execute(List)} after all (a row under a newer schema); a write's never
+   * does, because once the store was asked the write may have been applied and must not run twice.
+   *
+   * <p>Never blocks: when the plan cannot be checked against the catalog without reading it (the
+   * lease ran out, the plan is stale), returns null too, without asking the store.
    *
    * @throws io.quorumkv.planner.QueryException as {@link #execute(List)}, for errors found before
-   *     the store is asked
+   *     the store is asked (parameter values); then nothing was sent to the store
    */
   public CompletableFuture<StatementResult> executeAsync(List<?> params) {
     if (!(compiled instanceof StatementCompiler.Compiled c)
-        || !(c.run() instanceof PointRead p)
+        || !(c.run() instanceof PointRead || c.run() instanceof PlannedWrite)
         || !session.isCurrentWithoutReading(c)) {
       return null;
     }
-    return p.applyAsync(ParameterTypes.bind(compiled.parameterTypes(), params));
+    Object[] bound = ParameterTypes.bind(compiled.parameterTypes(), params);
+    if (c.run() instanceof PointRead p) {
+      return p.applyAsync(bound);
+    }
+    return ((PlannedWrite) c.run()).applyAsync(bound, session);
   }
 
   /** As {@link #execute(Object...)}. */

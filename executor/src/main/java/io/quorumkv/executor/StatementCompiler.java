@@ -181,7 +181,7 @@ final class StatementCompiler {
         plan.resultColumns(),
         !plan.resultColumns().isEmpty(),
         deps,
-        (p, session) -> plan.execute(p, session.writeContext()),
+        new PlannedWrite(plan),
         plan.explain());
   }
 

@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -136,7 +137,22 @@ public final class StoreCatalog implements CatalogReader {
    */
   public Optional<TableDef> fresh(String name) {
     long start = lease.now();
-    VersionedValue v = store.get(tableKey(name)).join();
+    return remember(name, start, store.get(tableKey(name)).join());
+  }
+
+  /**
+   * As {@link #fresh}, without blocking: completes on the store's thread when the read does, or
+   * exceptionally with the store's failure.
+   */
+  public CompletableFuture<Optional<TableDef>> freshAsync(String name) {
+    long start = lease.now();
+    return store.get(tableKey(name)).thenApply(v -> remember(name, start, v));
+  }
+
+  /**
+   * Caches {@code v}, the catalog entry of {@code name} read by a read started at {@code start}.
+   */
+  private Optional<TableDef> remember(String name, long start, VersionedValue v) {
     if (v == null) {
       cache.remove(name);
       return Optional.empty();

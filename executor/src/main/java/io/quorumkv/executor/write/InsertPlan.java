@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -191,47 +192,116 @@ final class InsertPlan implements WritePlan {
       if (table.hasHiddenKey()) {
         row[table.primaryKey().get(0)] = ctx.rowIds().next(table.id());
       }
-      byte[] key = TableRows.key(table, row);
-      WriteOutcome outcome;
-      try {
-        outcome = Rounds.run(ctx, current, key, (def, seen) -> decide(def, seen, row));
-      } catch (QueryException e) {
-        throw e.withRowsWritten(written);
-      }
-      if (outcome.applied()) {
+      RowResult r = Rounds.join(insert(row, written, current, ctx));
+      if (r.applied()) {
         written++;
-      } else if (!ifNotExists) {
-        throw new QueryException(
-                QueryException.UNIQUE_VIOLATION,
-                "duplicate key "
-                    + describeKey(row)
-                    + " in table "
-                    + table.name()
-                    + (written > 0
-                        ? " (" + written + " earlier rows of the statement were inserted)"
-                        : ""),
-                0,
-                0,
-                written,
-                null)
-            .withRowsWritten(written);
       }
       if (ifNotExists) {
-        TableDef def = current.get();
-        if (!outcome.applied()
-            && outcome.current() != null
-            && io.quorumkv.executor.encoding.RowCodec.schemaVersion(outcome.current().value())
-                > def.schemaVersion()) {
-          def = Rounds.refresh(ctx, def);
-          current.set(def);
-        }
-        outcomes.add(TableRows.outcomeRow(def, outcome.applied(), outcome.current()));
+        outcomes.add(r.outcome());
       }
     }
+    return result(outcomes, written, current.get());
+  }
+
+  /**
+   * One VALUES row into a table with a primary key without blocking; else null (a query, several
+   * rows or hidden row ids, which may read the catalog, go through {@link #execute}).
+   */
+  @Override
+  public CompletableFuture<StatementResult> executeAsync(Object[] params, WriteContext ctx) {
+    if (rows == null || rows.size() != 1 || table.hasHiddenKey()) {
+      return null;
+    }
+    Object[] row = materialize(params).get(0);
+    AtomicReference<TableDef> current = new AtomicReference<>(table);
+    return insert(row, 0, current, ctx)
+        .thenApply(
+            r ->
+                result(
+                    ifNotExists ? List.<Object[]>of(r.outcome()) : List.of(),
+                    r.applied() ? 1 : 0,
+                    current.get()));
+  }
+
+  private StatementResult result(List<Object[]> outcomes, long written, TableDef def) {
     if (ifNotExists) {
-      return new StatementResult.Rows(TableRows.outcomeColumns(current.get()), outcomes);
+      return new StatementResult.Rows(TableRows.outcomeColumns(def), outcomes);
     }
     return new StatementResult.UpdateCount(written);
+  }
+
+  /**
+   * What writing one row did.
+   *
+   * @param applied whether the row was written
+   * @param outcome its outcome row for {@code IF NOT EXISTS}, else null
+   */
+  private record RowResult(boolean applied, Object[] outcome) {}
+
+  /**
+   * One row's round. Throws the errors found before the store is asked (its key); completes with
+   * the row's result, or exceptionally: with the round's failure, or a duplicate key (without
+   * {@code IF NOT EXISTS}), reporting the {@code written} rows before it.
+   *
+   * @param current the definition to use; updated when a newer one is fetched
+   */
+  private CompletableFuture<RowResult> insert(
+      Object[] row, long written, AtomicReference<TableDef> current, WriteContext ctx) {
+    byte[] key = TableRows.key(table, row);
+    return Rounds.runAsync(ctx, current, key, (def, seen) -> decide(def, seen, row))
+        .handle(
+            (outcome, failure) -> {
+              if (failure != null) {
+                RuntimeException e = Rounds.unwrap(failure);
+                return CompletableFuture.<RowResult>failedFuture(
+                    e instanceof QueryException q ? q.withRowsWritten(written) : e);
+              }
+              return rowResult(row, written, outcome, current, ctx);
+            })
+        .thenCompose(f -> f);
+  }
+
+  private CompletableFuture<RowResult> rowResult(
+      Object[] row,
+      long written,
+      WriteOutcome outcome,
+      AtomicReference<TableDef> current,
+      WriteContext ctx) {
+    if (!outcome.applied() && !ifNotExists) {
+      return CompletableFuture.failedFuture(
+          new QueryException(
+                  QueryException.UNIQUE_VIOLATION,
+                  "duplicate key "
+                      + describeKey(row)
+                      + " in table "
+                      + table.name()
+                      + (written > 0
+                          ? " (" + written + " earlier rows of the statement were inserted)"
+                          : ""),
+                  0,
+                  0,
+                  written,
+                  null)
+              .withRowsWritten(written));
+    }
+    if (!ifNotExists) {
+      return CompletableFuture.completedFuture(new RowResult(true, null));
+    }
+    TableDef def = current.get();
+    if (!outcome.applied()
+        && outcome.current() != null
+        && io.quorumkv.executor.encoding.RowCodec.schemaVersion(outcome.current().value())
+            > def.schemaVersion()) {
+      return Rounds.refreshAsync(ctx, def)
+          .thenApply(
+              fresh -> {
+                current.set(fresh);
+                return new RowResult(false, TableRows.outcomeRow(fresh, false, outcome.current()));
+              });
+    }
+    return CompletableFuture.completedFuture(
+        new RowResult(
+            outcome.applied(), TableRows.outcomeRow(def, outcome.applied(), outcome.current())));
   }
 
   private Mutation decide(

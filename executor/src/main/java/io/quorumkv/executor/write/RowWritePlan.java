@@ -34,6 +34,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -305,14 +306,23 @@ final class RowWritePlan implements WritePlan {
 
   @Override
   public StatementResult execute(Object[] params, WriteContext ctx) {
-    AtomicReference<TableDef> current = new AtomicReference<>(table);
     if (keyValues != null) {
-      return point(params, ctx, current);
+      return Rounds.join(point(params, ctx));
     }
-    return scan(params, ctx, current);
+    return scan(params, ctx, new AtomicReference<>(table));
   }
 
-  private StatementResult point(Object[] params, WriteContext ctx, AtomicReference<TableDef> def) {
+  /** One round on the key when the WHERE clause fixes it; else null (a scan blocks). */
+  @Override
+  public CompletableFuture<StatementResult> executeAsync(Object[] params, WriteContext ctx) {
+    return keyValues == null ? null : point(params, ctx);
+  }
+
+  /**
+   * The write of the one row the key values name. Throws the errors found before the store is asked
+   * (the key's values); every later outcome is the future's.
+   */
+  private CompletableFuture<StatementResult> point(Object[] params, WriteContext ctx) {
     Env env = Env.ofParams(params);
     List<Object> key = new ArrayList<>();
     boolean possible = true;
@@ -329,20 +339,25 @@ final class RowWritePlan implements WritePlan {
       key.add(v);
     }
     if (!possible) {
-      return conditional
-          ? new StatementResult.Rows(
-              TableRows.outcomeColumns(table),
-              List.<Object[]>of(TableRows.outcomeRow(table, false, null)))
-          : new StatementResult.UpdateCount(0);
+      return CompletableFuture.completedFuture(
+          conditional
+              ? new StatementResult.Rows(
+                  TableRows.outcomeColumns(table),
+                  List.<Object[]>of(TableRows.outcomeRow(table, false, null)))
+              : new StatementResult.UpdateCount(0));
     }
     byte[] k = StoreCatalog.rowKey(table, key);
-    WriteOutcome outcome = Rounds.run(ctx, def, k, (t, seen) -> decide(t, seen, params));
-    if (!conditional) {
-      return new StatementResult.UpdateCount(outcome.applied() ? 1 : 0);
-    }
-    TableDef t = def.get();
-    Object[] row = TableRows.outcomeRow(t, outcome.applied(), outcome.current());
-    return new StatementResult.Rows(TableRows.outcomeColumns(t), List.<Object[]>of(row));
+    AtomicReference<TableDef> def = new AtomicReference<>(table);
+    return Rounds.runAsync(ctx, def, k, (t, seen) -> decide(t, seen, params))
+        .thenApply(
+            outcome -> {
+              if (!conditional) {
+                return new StatementResult.UpdateCount(outcome.applied() ? 1 : 0);
+              }
+              TableDef t = def.get();
+              Object[] row = TableRows.outcomeRow(t, outcome.applied(), outcome.current());
+              return new StatementResult.Rows(TableRows.outcomeColumns(t), List.<Object[]>of(row));
+            });
   }
 
   private StatementResult scan(Object[] params, WriteContext ctx, AtomicReference<TableDef> def) {

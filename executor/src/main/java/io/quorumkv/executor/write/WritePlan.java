@@ -4,6 +4,7 @@ import io.quorumkv.executor.ResultColumn;
 import io.quorumkv.executor.StatementResult;
 import io.quorumkv.planner.schema.TableDef;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A write statement compiled against one table's definition: names resolved, types checked,
@@ -33,4 +34,17 @@ public interface WritePlan {
    *     before the failure
    */
   StatementResult execute(Object[] params, WriteContext ctx);
+
+  /**
+   * Starts the write without blocking when it is one round on one key whose values need nothing but
+   * the parameters (a single-key UPDATE or DELETE, an INSERT or UPSERT of one VALUES row with a
+   * primary key); else returns null before anything was sent to the store, and the caller uses
+   * {@link #execute}. The future completes on the store's thread with what {@link #execute} would
+   * return, or exceptionally with what it would throw; never with null, as the store may have
+   * applied the write by then.
+   *
+   * @throws io.quorumkv.planner.QueryException as {@link #execute}, for errors found before the
+   *     store is asked (bad values); then nothing was sent to the store
+   */
+  CompletableFuture<StatementResult> executeAsync(Object[] params, WriteContext ctx);
 }

@@ -132,6 +132,10 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     PreparedSql prepared;
     SystemProcedures.Call call;
     Signature signature;
+
+    /** The result columns {@link #signature} describes, as prepared (the plan may change since). */
+    List<ResultColumn> signatureColumns;
+
     List<Object[]> rows;
 
     Stmt(int id) {
@@ -267,7 +271,8 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     }
     s.call = null;
     s.prepared = c.session.prepare(sql);
-    List<ColumnMetaData> columns = columns(s.prepared.resultColumns());
+    s.signatureColumns = s.prepared.resultColumns();
+    List<ColumnMetaData> columns = columns(s.signatureColumns);
     List<AvaticaParameter> params = new ArrayList<>();
     List<ColumnType> types = s.prepared.parameterTypes();
     for (int i = 0; i < types.size(); i++) {
@@ -346,46 +351,58 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
   }
 
   /**
-   * Starts an execution that does not wait for the store (a primary-key point SELECT), or returns
-   * null: then the caller runs {@link #execute(StatementHandle, List, int)} on a worker, which also
-   * reports any error. The future completes on the store's thread with the result, with null when
-   * the statement must run on a worker after all, or exceptionally with the store's failure.
-   * Requests of one connection must not overlap (the SQL endpoint runs them one at a time).
+   * Starts an execution that does not wait for the store (a primary-key point SELECT, or a write of
+   * one row by its primary key: see {@link PreparedSql#executeAsync}), or returns null before
+   * anything was sent to the store: then the caller runs {@link #execute(StatementHandle, List,
+   * int)} on a worker, which also reports any error. The future completes on the store's thread
+   * with the result {@link #execute(StatementHandle, List, int)} would give, or exceptionally with
+   * the failure it would throw (answer it with {@link SqlErrors#toAvatica}). It completes with
+   * null, meaning the statement must run on a worker after all, only for a read (a row under a
+   * newer schema); never for a write, which the store may have applied by then. Requests of one
+   * connection must not overlap (the SQL endpoint runs them one at a time).
    */
   CompletableFuture<ExecuteResult> executeAsync(
       StatementHandle h, List<TypedValue> parameterValues, int maxRowsInFirstFrame) {
     // Runs on the event loop and the store's threads, so it never takes the connection's lock (a
     // worker may hold it for as long as the store takes, e.g. a request of a connection re-opened
-    // after a timeout): it only reads the statement, and a point read's result (one row at most)
-    // fits its first frame, so no state is kept for fetches.
+    // after a timeout): it only reads the statement, and the result of a statement that takes this
+    // path (one row at most) goes whole into its first frame, so no state is kept for fetches.
     Conn c = connections.get(h.connectionId);
     Stmt s = c == null ? null : c.statements.get(h.id);
     PreparedSql prepared = s == null ? null : s.prepared;
     Signature prepSignature = s == null ? null : s.signature;
-    if (prepared == null || prepSignature == null || maxRowsInFirstFrame < 0) {
+    List<ResultColumn> prepColumns = s == null ? null : s.signatureColumns;
+    if (prepared == null
+        || prepSignature == null
+        || prepColumns == null
+        || maxRowsInFirstFrame < 0) {
       return null;
     }
     CompletableFuture<StatementResult> started;
     try {
       started = prepared.executeAsync(params(parameterValues));
     } catch (RuntimeException e) {
-      // The worker runs it again and answers with the error.
+      // Thrown before the store was asked: the worker runs it again and answers with the error.
       return null;
     }
     if (started == null) {
       return null;
     }
+    int frameRows = maxRowsInFirstFrame > 0 ? maxRowsInFirstFrame : DEFAULT_FRAME_ROWS;
     return started.thenApply(
         result -> {
-          if (!(result instanceof StatementResult.Rows rows)
-              || !rows.columns().equals(prepared.resultColumns())
-              || rows.rows().size() > 1) {
-            return null;
+          if (result == null) {
+            return null; // a read only (PreparedSql.executeAsync's contract)
           }
+          if (result instanceof StatementResult.UpdateCount count) {
+            return new ExecuteResult(List.of(MetaResultSet.count(c.id, s.id, count.count())));
+          }
+          StatementResult.Rows rows = (StatementResult.Rows) result;
+          Frame first = frame(rows.rows(), 0, Math.max(frameRows, rows.rows().size()));
           return new ExecuteResult(
               List.of(
                   MetaResultSet.create(
-                      c.id, s.id, false, prepSignature, frame(rows.rows(), 0, 1))));
+                      c.id, s.id, false, signature(rows, prepColumns, prepSignature), first)));
         });
   }
 
@@ -428,19 +445,35 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       return new ExecuteResult(List.of(MetaResultSet.count(c.id, s.id, count.count())));
     }
     StatementResult.Rows rows = (StatementResult.Rows) result;
-    // Usually the columns prepared (a query's always): the prepared signature is reused rather
-    // than rebuilt per execution. A conditional write's outcome rows may differ from it.
-    Signature signature =
-        rows.columns().equals(s.prepared.resultColumns())
-            ? s.signature
-            : Signature.create(
-                columns(rows.columns()),
-                s.sql,
-                s.signature.parameters,
-                CursorFactory.ARRAY,
-                s.signature.statementType);
     return new ExecuteResult(
-        List.of(rowsResult(c, s, signature, rows.rows(), maxRowCount, maxRowsInFirstFrame)));
+        List.of(
+            rowsResult(
+                c,
+                s,
+                signature(rows, s.signatureColumns, s.signature),
+                rows.rows(),
+                maxRowCount,
+                maxRowsInFirstFrame)));
+  }
+
+  /**
+   * The signature of {@code rows}: usually the one prepared, whose columns the client has, reused
+   * rather than rebuilt per execution. Rows whose columns differ get their own: a conditional
+   * write's outcome after the table changed while it ran, or any result after the statement was
+   * planned again for a changed table (its columns then differ from the ones the client was given
+   * at prepare time, which is what counts, not the new plan's).
+   */
+  private static Signature signature(
+      StatementResult.Rows rows, List<ResultColumn> preparedColumns, Signature preparedSignature) {
+    if (rows.columns().equals(preparedColumns)) {
+      return preparedSignature;
+    }
+    return Signature.create(
+        columns(rows.columns()),
+        preparedSignature.sql,
+        preparedSignature.parameters,
+        CursorFactory.ARRAY,
+        preparedSignature.statementType);
   }
 
   private static MetaResultSet rowsResult(
