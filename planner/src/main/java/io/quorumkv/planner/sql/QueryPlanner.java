@@ -28,11 +28,16 @@ import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptRule;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.RelTraitSet;
+import org.apache.calcite.plan.hep.HepMatchOrder;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
 import org.apache.calcite.rel.RelCollationTraitDef;
 import org.apache.calcite.rel.RelCollations;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.rules.PruneEmptyRules;
 import org.apache.calcite.rel.type.RelDataTypeField;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.Bindable;
@@ -48,7 +53,25 @@ import org.apache.calcite.tools.RelBuilder;
  */
 public final class QueryPlanner {
 
-  /** The rules the planner may use: ours, Calcite's Enumerable ones, and filter push-downs. */
+  /**
+   * Operators over an input known to be empty become empty themselves, except where they still
+   * produce rows: a global aggregate (COUNT(*) of nothing is one row) and the outer side of an
+   * outer join (Calcite pads it with NULLs instead).
+   */
+  static final List<RelOptRule> PRUNE_EMPTY_RULES =
+      List.of(
+          PruneEmptyRules.PROJECT_INSTANCE,
+          PruneEmptyRules.FILTER_INSTANCE,
+          PruneEmptyRules.SORT_INSTANCE,
+          PruneEmptyRules.SORT_FETCH_ZERO_INSTANCE,
+          PruneEmptyRules.AGGREGATE_INSTANCE,
+          PruneEmptyRules.JOIN_LEFT_INSTANCE,
+          PruneEmptyRules.JOIN_RIGHT_INSTANCE);
+
+  /**
+   * The rules the planner may use: ours, Calcite's Enumerable ones, filter push-downs, and the
+   * pruning of operators over empty inputs.
+   */
   static final List<RelOptRule> RULES = rules();
 
   private static List<RelOptRule> rules() {
@@ -74,8 +97,26 @@ public final class QueryPlanner {
     rules.add(CoreRules.PROJECT_REMOVE);
     rules.add(CoreRules.AGGREGATE_REDUCE_FUNCTIONS);
     rules.add(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES);
+    // Empty Values can also appear during cost-based planning (a join condition pushed into one
+    // side may prove it empty); the same rules prune what they can there. See PRUNE_EMPTY.
+    rules.addAll(PRUNE_EMPTY_RULES);
     return List.copyOf(rules);
   }
+
+  /**
+   * Collapses what the translated query proves empty before cost-based planning. A predicate no row
+   * can satisfy (a NOT NULL key column IS NULL) makes the translator's RelBuilder replace the scan
+   * with empty Values. Empty Values count as sorted on every column, so the operators above them
+   * derive orders, and are registered wanting inputs in orders, that no Enumerable operator over
+   * the Values provides (Volcano has no sort enforcer here): {@code CannotPlanException}, e.g. for
+   * a Sort over a Project of such Values. With everything above the empty input pruned first, only
+   * Values (or a global aggregate over them) are left to plan.
+   */
+  private static final HepProgram PRUNE_EMPTY =
+      new HepProgramBuilder()
+          .addMatchOrder(HepMatchOrder.BOTTOM_UP)
+          .addRuleCollection(PRUNE_EMPTY_RULES)
+          .build();
 
   private QueryPlanner() {}
 
@@ -111,6 +152,9 @@ public final class QueryPlanner {
     }
     // Exact arithmetic fails on overflow instead of wrapping around, as on the write path.
     RelNode logical = t.rel().accept(new ConvertToChecked(cluster.getRexBuilder(), true));
+    HepPlanner prune = new HepPlanner(PRUNE_EMPTY);
+    prune.setRoot(logical);
+    logical = prune.findBestExp();
     RelTraitSet required = logical.getTraitSet().replace(EnumerableConvention.INSTANCE);
     if (query.orderBy().isEmpty()) {
       // Without ORDER BY no order is promised. Requiring the order Calcite derives would fail for
