@@ -22,6 +22,11 @@ final class PlannedWrite implements BiFunction<Object[], SqlSession, StatementRe
     return plan.execute(params, session.writeContext());
   }
 
+  /** As {@link WritePlan#routingParameters}. */
+  int[] routingParameters() {
+    return plan.routingParameters();
+  }
+
   /**
    * As {@link WritePlan#executeAsync}: null, before anything was sent to the store, unless the
    * write is one round on one key; else a future that never completes with null.

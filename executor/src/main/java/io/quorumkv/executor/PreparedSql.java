@@ -49,6 +49,20 @@ public final class PreparedSql {
   }
 
   /**
+   * For a write of one key given entirely by parameters (a single-key UPDATE or DELETE, with or
+   * without IF): for each primary-key column in key order, the parameter (0-based) that gives its
+   * value; else null. A client that sends every write of a key to the same node lets that node
+   * coordinate all of them, and they skip Paxos' prepare phase. Reads need no such affinity (a
+   * linearizable read has no prepare phase), so they are not routed.
+   */
+  public int[] routingParameters() {
+    if (compiled instanceof StatementCompiler.Compiled c && c.run() instanceof PlannedWrite w) {
+      return w.routingParameters();
+    }
+    return null;
+  }
+
+  /**
    * Executes with parameter values (JDBC-style Java values: numbers, strings, {@code byte[]},
    * {@link java.sql.Timestamp}, booleans, nulls), converted to the parameters' types first.
    *

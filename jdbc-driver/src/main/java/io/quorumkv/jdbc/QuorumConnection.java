@@ -252,6 +252,33 @@ public final class QuorumConnection extends AvaticaConnection {
     T call() throws SQLException;
   }
 
+  /**
+   * Runs {@code body} with its requests sent to the seed chosen by {@code route} (a hash of the
+   * statement's key values; null: wherever the connection is), see {@link
+   * FrameTransport#withRoute}.
+   */
+  static <T> T routed(Integer route, SqlCall<T> body) throws SQLException {
+    if (route == null) {
+      return body.call();
+    }
+    SQLException[] failure = new SQLException[1];
+    T result =
+        FrameTransport.withRoute(
+            route,
+            () -> {
+              try {
+                return body.call();
+              } catch (SQLException e) {
+                failure[0] = e;
+                return null;
+              }
+            });
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return result;
+  }
+
   /** Runs {@code body} with the statement's query timeout (seconds; 0: the connection's). */
   static <T> T withQueryTimeout(int seconds, SqlCall<T> body) throws SQLException {
     if (seconds <= 0) {

@@ -1,5 +1,6 @@
 package io.quorumkv.jdbc;
 
+import io.quorumkv.sqlwire.CompactExecute;
 import java.io.InputStream;
 import java.io.Reader;
 import java.sql.NClob;
@@ -7,8 +8,11 @@ import java.sql.ResultSet;
 import java.sql.RowId;
 import java.sql.SQLException;
 import java.sql.SQLXML;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.apache.calcite.avatica.AvaticaConnection;
+import org.apache.calcite.avatica.AvaticaParameter;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.remote.TypedValue;
@@ -35,21 +39,86 @@ final class QuorumPreparedStatement extends AvaticaPreparedStatement {
     // Without the result columns and the parameters' metadata the request is smaller and the node
     // does not parse metadata it would ignore. The statement keeps the full signature
     // (getSignature) for its result sets and parameter metadata.
+    this.routingParameters = routingParameters(signature);
     if (signature != null && (!signature.columns.isEmpty() || !signature.parameters.isEmpty())) {
       h.signature =
           new Meta.Signature(
               List.of(),
               signature.sql,
               List.of(),
-              signature.internalParameters,
+              // Lets a node that prepares the statement again leave the signature out of answers.
+              Map.of(
+                  CompactExecute.COLUMNS_FINGERPRINT,
+                  CompactExecute.fingerprint(signature.columns)),
               signature.cursorFactory,
               signature.statementType);
     }
   }
 
+  /**
+   * For each primary-key column in key order, the parameter (0-based) that gives it, when the node
+   * said this is a statement on one key (parameter names ending in {@code #kS}); else null.
+   */
+  private final int[] routingParameters;
+
   /** The prepared signature, for results the node sent without one. */
   Meta.Signature resultSignature() {
     return getSignature();
+  }
+
+  /** The key parameters named by the node ({@code ?N#kS}), in key order; null if incomplete. */
+  static int[] routingParameters(Meta.Signature signature) {
+    if (signature == null || signature.parameters == null) {
+      return null;
+    }
+    List<AvaticaParameter> params = signature.parameters;
+    int[] bySlot = new int[params.size()];
+    Arrays.fill(bySlot, -1);
+    int slots = 0;
+    for (int i = 0; i < params.size(); i++) {
+      String name = params.get(i).name;
+      int at = name == null ? -1 : name.indexOf("#k");
+      if (at < 0) {
+        continue;
+      }
+      int slot;
+      try {
+        slot = Integer.parseInt(name.substring(at + 2));
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      if (slot < 0 || slot >= params.size() || bySlot[slot] >= 0) {
+        return null;
+      }
+      bySlot[slot] = i;
+      slots = Math.max(slots, slot + 1);
+    }
+    for (int s = 0; s < slots; s++) {
+      if (bySlot[s] < 0) {
+        return null;
+      }
+    }
+    return slots == 0 ? null : Arrays.copyOf(bySlot, slots);
+  }
+
+  /**
+   * The route of this execution: a hash of the bound key values, the same in every JVM for the same
+   * values (Java's specified hash codes of the values' serial forms), or null when the statement is
+   * not on one key or a key value is not set.
+   */
+  private Integer route() {
+    if (routingParameters == null) {
+      return null;
+    }
+    int h = 1;
+    for (int p : routingParameters) {
+      TypedValue v = slots[p];
+      if (v == null || v.value == null) {
+        return null;
+      }
+      h = 31 * h + v.value.hashCode();
+    }
+    return h;
   }
 
   private QuorumConnection quorumConnection() {
@@ -58,12 +127,14 @@ final class QuorumPreparedStatement extends AvaticaPreparedStatement {
 
   @Override
   public ResultSet executeQuery() throws SQLException {
-    return QuorumConnection.withQueryTimeout(getQueryTimeout(), super::executeQuery);
+    return QuorumConnection.withQueryTimeout(
+        getQueryTimeout(), () -> QuorumConnection.routed(route(), super::executeQuery));
   }
 
   @Override
   public boolean execute() throws SQLException {
-    return QuorumConnection.withQueryTimeout(getQueryTimeout(), super::execute);
+    return QuorumConnection.withQueryTimeout(
+        getQueryTimeout(), () -> QuorumConnection.routed(route(), super::execute));
   }
 
   @Override
@@ -73,7 +144,8 @@ final class QuorumPreparedStatement extends AvaticaPreparedStatement {
         getQueryTimeout(),
         () -> {
           updateCount = -1;
-          quorumConnection().executePrepared(this, getSignature());
+          QuorumConnection.routed(
+              route(), () -> quorumConnection().executePrepared(this, getSignature()));
           if (updateCount == -1 && openResultSet != null) {
             updateCount = Applied.count(openResultSet);
             openResultSet = null;

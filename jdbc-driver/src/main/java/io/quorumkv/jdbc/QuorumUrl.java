@@ -38,6 +38,13 @@ public record QuorumUrl(List<InetSocketAddress> seeds, String schema, Map<String
   /** {@code random} (default: spreads connections over the seeds) or {@code ordered}. */
   public static final String SEED_ORDER = "seedOrder";
 
+  /**
+   * {@code key} (default: a prepared statement on one key goes to the node its key values pick, so
+   * every client sends a key's statements to one node, which coordinates the key's writes on Paxos'
+   * fast path) or {@code none} (statements go wherever the connection is).
+   */
+  public static final String ROUTING = "routing";
+
   /** Rows fetched per round trip (default 100). */
   public static final String FETCH_SIZE = "fetchSize";
 
@@ -61,13 +68,15 @@ public record QuorumUrl(List<InetSocketAddress> seeds, String schema, Map<String
   public static final String PASSWORD = "password";
 
   static final Map<String, String> DEFAULTS =
-      Map.of(CONNECT_TIMEOUT, "5000", REQUEST_TIMEOUT, "60000", SEED_ORDER, "random");
+      Map.of(
+          CONNECT_TIMEOUT, "5000", REQUEST_TIMEOUT, "60000", SEED_ORDER, "random", ROUTING, "key");
 
   private static final List<String> KNOWN =
       List.of(
           CONNECT_TIMEOUT,
           REQUEST_TIMEOUT,
           SEED_ORDER,
+          ROUTING,
           FETCH_SIZE,
           BATCH_CHUNK,
           TIME_ZONE,
@@ -137,6 +146,10 @@ public record QuorumUrl(List<InetSocketAddress> seeds, String schema, Map<String
     if (!order.equals("random") && !order.equals("ordered")) {
       throw bad(SEED_ORDER + " must be random or ordered, got " + order);
     }
+    String routing = options.get(ROUTING).toLowerCase(Locale.ROOT);
+    if (!routing.equals("key") && !routing.equals("none")) {
+      throw bad(ROUTING + " must be key or none, got " + routing);
+    }
     if (options.containsKey(FETCH_SIZE)) {
       parsed.intOption(FETCH_SIZE);
     }
@@ -167,6 +180,11 @@ public record QuorumUrl(List<InetSocketAddress> seeds, String schema, Map<String
     } catch (SQLException e) {
       throw new IllegalStateException("validated when parsed", e);
     }
+  }
+
+  /** Whether statements on one key go to the node their key values pick. */
+  public boolean routesByKey() {
+    return options.get(ROUTING).equalsIgnoreCase("key");
   }
 
   /** Whether seeds are tried in URL order rather than from a random one. */

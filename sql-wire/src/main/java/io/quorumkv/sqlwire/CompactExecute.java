@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.apache.calcite.avatica.ColumnMetaData;
 import org.apache.calcite.avatica.ColumnMetaData.Rep;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.proto.Common;
@@ -34,7 +36,8 @@ import org.apache.calcite.avatica.remote.TypedValue;
  * travel the same way: their parameters as an execution's, their answer as the update counts.
  *
  * <pre>
- * request  := 0x00 0x01 str(connectionId) i32(statementId) str(sql) i32(maxRowCount)
+ * request  := 0x00 0x01 str(connectionId) i32(statementId) str(sql) i32(columns fingerprint)
+ *             i32(maxRowCount)
  *             i32(count) param*            (count -1: no parameter list)
  * param    := u8(0xff)                     (not set: Avatica's implicit null)
  *           | u8(Common.Rep number) u8(0)  (null value)
@@ -55,6 +58,14 @@ public final class CompactExecute {
 
   /** The first byte of every compact payload. */
   public static final byte MARKER = 0;
+
+  /**
+   * Key of the statement handle signature's internal parameters under which the driver puts the
+   * {@link #fingerprint} of its prepared result columns. It travels in compact executions, so a
+   * node that prepares the statement again (after a failover, or when statements are routed by key)
+   * can tell whether the client already has the signature and leave it out of the answer.
+   */
+  public static final String COLUMNS_FINGERPRINT = "quorumkv.columns";
 
   private static final int EXECUTE_REQUEST = 1;
   private static final int EXECUTE_RESPONSE = 2;
@@ -138,7 +149,7 @@ public final class CompactExecute {
     String sql = h.signature == null ? null : h.signature.sql;
     WireBuffer out = new WireBuffer(64 + (sql == null ? 0 : sql.length()));
     out.u8(MARKER).u8(EXECUTE_REQUEST).string(h.connectionId).i32(h.id).string(sql);
-    out.i32(request.maxRowCount);
+    out.i32(fingerprintIn(h.signature)).i32(request.maxRowCount);
     List<TypedValue> params = request.parameterValues;
     if (params == null) {
       out.i32(-1);
@@ -285,6 +296,7 @@ public final class CompactExecute {
     String connectionId = in.string();
     int statementId = in.i32();
     String sql = in.string();
+    int fingerprint = in.i32();
     int maxRowCount = in.i32();
     int count = in.i32();
     List<TypedValue> params = null;
@@ -301,8 +313,10 @@ public final class CompactExecute {
     if (connectionId == null) {
       throw new MalformedMessageException("execution without a connection id");
     }
+    Map<String, Object> internal =
+        fingerprint == 0 ? Map.of() : Map.of(COLUMNS_FINGERPRINT, fingerprint);
     Meta.Signature signature =
-        sql == null ? null : new Meta.Signature(List.of(), sql, List.of(), Map.of(), null, null);
+        sql == null ? null : new Meta.Signature(List.of(), sql, List.of(), internal, null, null);
     return new Service.ExecuteRequest(
         new Meta.StatementHandle(connectionId, statementId, signature), params, maxRowCount);
   }
@@ -338,6 +352,34 @@ public final class CompactExecute {
           default -> throw new MalformedMessageException("parameter of type " + proto);
         };
     return TypedValue.ofSerial(rep, value);
+  }
+
+  /**
+   * A hash of the result columns as the client sees them (name, label, SQL type, precision, scale,
+   * nullability; not the Java representation, which Avatica's client adjusts), never 0.
+   */
+  public static int fingerprint(List<ColumnMetaData> columns) {
+    int h = 1;
+    for (ColumnMetaData c : columns) {
+      h =
+          31 * h
+              + Objects.hash(
+                  c.columnName, c.label, c.type.id, c.type.name, c.precision, c.scale, c.nullable);
+    }
+    return h == 0 ? 1 : h;
+  }
+
+  /** The fingerprint the driver put in a handle's signature, or 0. */
+  private static int fingerprintIn(Meta.Signature signature) {
+    if (signature == null || signature.internalParameters == null) {
+      return 0;
+    }
+    return signature.internalParameters.get(COLUMNS_FINGERPRINT) instanceof Integer i ? i : 0;
+  }
+
+  /** The fingerprint a decoded execution carries, or 0. */
+  public static int fingerprintOf(Meta.StatementHandle handle) {
+    return handle == null ? 0 : fingerprintIn(handle.signature);
   }
 
   /**

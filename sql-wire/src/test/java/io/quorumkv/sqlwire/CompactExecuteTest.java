@@ -123,6 +123,33 @@ class CompactExecuteTest {
   }
 
   @Test
+  void theClientsColumnsFingerprintTravelsWithTheText() throws Exception {
+    int fingerprint =
+        CompactExecute.fingerprint(
+            List.of(
+                org.apache.calcite.avatica.ColumnMetaData.dummy(
+                    org.apache.calcite.avatica.ColumnMetaData.scalar(
+                        java.sql.Types.VARCHAR, "VARCHAR", Rep.STRING),
+                    true)));
+    Meta.Signature textOnly =
+        new Meta.Signature(
+            List.of(),
+            "SELECT v FROM t WHERE id = ?",
+            List.of(),
+            Map.of(CompactExecute.COLUMNS_FINGERPRINT, fingerprint),
+            null,
+            null);
+    Service.ExecuteRequest r =
+        new Service.ExecuteRequest(new Meta.StatementHandle("c", 1, textOnly), List.of(), 10);
+    Service.ExecuteRequest decoded = viaCompact(r);
+    assertThat(fingerprint).isNotZero();
+    assertThat(CompactExecute.fingerprintOf(decoded.statementHandle)).isEqualTo(fingerprint);
+    assertThat(CompactExecute.fingerprintOf(viaCompact(request(List.of())).statementHandle))
+        .as("none sent")
+        .isZero();
+  }
+
+  @Test
   void bytesParametersKeepTheClientsOwnBase64() throws Exception {
     // Starts with gzip's magic: Avatica's own decoder would gunzip it (ExactBytesTranslation).
     byte[] bytes = {0x1f, (byte) 0x8b, 8, 0, 1, 2, 3};

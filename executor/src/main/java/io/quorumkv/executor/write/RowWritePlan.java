@@ -17,6 +17,7 @@ import io.quorumkv.parser.ast.Expression;
 import io.quorumkv.parser.ast.Identifier;
 import io.quorumkv.parser.ast.IfCondition;
 import io.quorumkv.parser.ast.IfExists;
+import io.quorumkv.parser.ast.Parameter;
 import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.SelectItem;
 import io.quorumkv.parser.ast.SingleColumn;
@@ -30,6 +31,7 @@ import io.quorumkv.planner.schema.ColumnDef;
 import io.quorumkv.planner.schema.TableDef;
 import io.quorumkv.planner.schema.ValueException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -62,6 +64,9 @@ final class RowWritePlan implements WritePlan {
 
   /** Key values in key order when the WHERE clause fixes the whole key; else null. */
   private final List<Expr> keyValues;
+
+  /** For each key slot, the 0-based parameter that gives it, or -1 (a constant). */
+  private final int[] keyParams;
 
   /** Checked in the row's round: residual WHERE predicates and the IF condition; may be null. */
   private final Expr rowCondition;
@@ -133,6 +138,8 @@ final class RowWritePlan implements WritePlan {
     List<Expression> conjuncts = new ArrayList<>();
     where.ifPresent(w -> flattenAnd(w, conjuncts));
     Expr[] key = new Expr[table.primaryKey().size()];
+    keyParams = new int[key.length];
+    Arrays.fill(keyParams, -1);
     List<Expr> residual = new ArrayList<>();
     for (Expression c : conjuncts) {
       int slot = keySlot(c, compiler, key);
@@ -217,6 +224,19 @@ final class RowWritePlan implements WritePlan {
   }
 
   /** Binds {@code pkColumn = constant} into {@code key}; returns the key slot or -1. */
+  @Override
+  public int[] routingParameters() {
+    if (keyValues == null) {
+      return null;
+    }
+    for (int p : keyParams) {
+      if (p < 0) {
+        return null;
+      }
+    }
+    return keyParams.clone();
+  }
+
   private int keySlot(Expression c, ExprCompiler compiler, Expr[] key) {
     if (!(c instanceof Binary b) || b.operator() != Binary.Operator.EQUAL) {
       return -1;
@@ -242,6 +262,9 @@ final class RowWritePlan implements WritePlan {
       }
       TableRows.checkAssignable(column, value, other.pos());
       key[slot] = value;
+      if (other instanceof Parameter p) {
+        keyParams[slot] = p.index() - 1;
+      }
       return slot;
     }
     return -1;

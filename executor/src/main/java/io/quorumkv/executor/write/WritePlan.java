@@ -23,6 +23,15 @@ public interface WritePlan {
    */
   List<ResultColumn> resultColumns();
 
+  /**
+   * For a write of one key given entirely by parameters: for each primary-key column in key order,
+   * the parameter (0-based) that gives its value; else null. Clients use it to send writes of one
+   * key to one node (see {@link io.quorumkv.executor.PreparedSql#routingParameters}).
+   */
+  default int[] routingParameters() {
+    return null;
+  }
+
   /** A one-line description of how the rows are reached, for EXPLAIN. */
   String explain();
 

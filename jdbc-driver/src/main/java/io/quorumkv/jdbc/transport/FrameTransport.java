@@ -4,12 +4,15 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.remote.AvaticaHttpClient;
@@ -65,13 +68,29 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
   /** A per-thread override of the request timeout (isValid, Statement.setQueryTimeout). */
   private static final ThreadLocal<Integer> TIMEOUT_OVERRIDE = new ThreadLocal<>();
 
+  /** A per-thread route: the hash of the key of the statement being executed (withRoute). */
+  private static final ThreadLocal<Integer> ROUTE = new ThreadLocal<>();
+
   private final List<InetSocketAddress> seeds;
   private final int connectTimeoutMillis;
   private final int requestTimeoutMillis;
+  private final boolean routeByKey;
   private final SharedChannels channels = SharedChannels.instance();
 
+  /** Seed indexes sorted by address: the same order in every client given the same seeds. */
+  private final int[] canonical;
+
+  /** Seeds this connection has sent requests to (its state may live on each of them). */
+  private final BitSet visited = new BitSet();
+
+  /** The shared channel this transport holds a lease on, per seed (null: none). */
+  private final NodeChannel[] held;
+
   private int current;
+
+  /** The channel to the current seed: {@code held[current]}, or null before connecting. */
   private NodeChannel channel;
+
   private boolean closed;
 
   /**
@@ -81,19 +100,29 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
    * @param firstSeed the index of the seed to try first (spreads connections over the seeds)
    * @param connectTimeoutMillis per connection attempt; 0 for the OS default
    * @param requestTimeoutMillis how long to wait for a response; 0 waits forever
+   * @param routeByKey whether requests made under {@link #withRoute} follow their route
    */
   public FrameTransport(
       List<InetSocketAddress> seeds,
       int firstSeed,
       int connectTimeoutMillis,
-      int requestTimeoutMillis) {
+      int requestTimeoutMillis,
+      boolean routeByKey) {
     if (seeds.isEmpty()) {
       throw new IllegalArgumentException("no seed nodes");
     }
     this.seeds = List.copyOf(seeds);
     this.current = Math.floorMod(firstSeed, seeds.size());
+    this.canonical =
+        IntStream.range(0, seeds.size())
+            .boxed()
+            .sorted(Comparator.comparing(i -> address(this.seeds.get(i))))
+            .mapToInt(Integer::intValue)
+            .toArray();
     this.connectTimeoutMillis = connectTimeoutMillis;
     this.requestTimeoutMillis = requestTimeoutMillis;
+    this.routeByKey = routeByKey;
+    this.held = new NodeChannel[this.seeds.size()];
   }
 
   /**
@@ -114,6 +143,31 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
     }
   }
 
+  /**
+   * Runs {@code body} with the requests of the calling thread sent to the seed that {@code route}
+   * (a hash of a statement's key values) picks among the seeds in address order, when that node is
+   * not known to be down: every client with the same seeds sends the statements of one key to the
+   * same node, which then coordinates all of the key's writes and skips Paxos' prepare phase for
+   * them. The connection stays on that node afterwards; failover works as for any request.
+   */
+  public static <T> T withRoute(int route, Supplier<T> body) {
+    Integer previous = ROUTE.get();
+    ROUTE.set(route);
+    try {
+      return body.get();
+    } finally {
+      if (previous == null) {
+        ROUTE.remove();
+      } else {
+        ROUTE.set(previous);
+      }
+    }
+  }
+
+  private static String address(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
+  }
+
   /** The node the transport is connected to, or null. */
   public synchronized InetSocketAddress connectedTo() {
     return channel == null ? null : channel.node();
@@ -124,6 +178,15 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
     if (closed) {
       throw error(CONNECTION_DOES_NOT_EXIST, "the connection is closed", null);
     }
+    Integer route = routeByKey ? ROUTE.get() : null;
+    if (route != null) {
+      int wanted = canonical[Math.floorMod(route, seeds.size())];
+      if (wanted != current && !channels.recentlyDown(seeds.get(wanted))) {
+        // The lease on the node left stays held: statements move between nodes all the time.
+        current = wanted;
+        channel = held[current];
+      }
+    }
     Boolean safe = null;
     IOException last = null;
     // Each node gets one attempt; a request safe to repeat may visit every seed once.
@@ -132,14 +195,21 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
       InetSocketAddress node = seeds.get(current);
       if (!channel.isOpen()) {
         LOG.info("connection to {} was closed; reconnecting", node);
+        channels.markDown(node);
         drop();
         advance();
         continue;
       }
       NodeChannel.Exchange exchange = channel.send(request);
+      visited.set(current);
       try {
         int timeout = timeoutMillis();
-        return timeout == 0 ? exchange.get() : exchange.get(timeout, TimeUnit.MILLISECONDS);
+        byte[] answer =
+            timeout == 0 ? exchange.get() : exchange.get(timeout, TimeUnit.MILLISECONDS);
+        if (visited.cardinality() > 1 && RequestSafety.closesConnection(request)) {
+          closeElsewhere(request);
+        }
+        return answer;
       } catch (InterruptedException e) {
         channel.forget(exchange);
         Thread.currentThread().interrupt();
@@ -165,6 +235,7 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
       } catch (ExecutionException wrapped) {
         IOException e =
             wrapped.getCause() instanceof IOException io ? io : new IOException(wrapped.getCause());
+        channels.markDown(node);
         drop();
         if (e instanceof NodeChannel.NotSentException) {
           LOG.info("sending to {} failed ({}); trying another node", node, e.toString());
@@ -204,12 +275,18 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
     }
     for (int i = 0; i < seeds.size(); i++) {
       InetSocketAddress node = seeds.get(current);
+      if (held[current] != null) {
+        channel = held[current];
+        return;
+      }
       try {
         channel = channels.acquire(node, connectTimeoutMillis);
+        held[current] = channel;
         LOG.debug("on {}", node);
         return;
       } catch (IOException e) {
         failures.add(node + ": " + e);
+        channels.markDown(node);
         advance();
       }
     }
@@ -225,11 +302,31 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
     current = (current + 1) % seeds.size();
   }
 
-  private void drop() {
-    if (channel != null) {
-      channels.release(channel);
-      channel = null;
+  /**
+   * Sends a connection's close to the other nodes it visited (statements routed by key open the
+   * connection there too), without waiting: best effort, as the node also closes the connections of
+   * a client connection that closes.
+   */
+  private void closeElsewhere(byte[] request) {
+    for (int i = visited.nextSetBit(0); i >= 0; i = visited.nextSetBit(i + 1)) {
+      if (i == current) {
+        continue;
+      }
+      NodeChannel other = channels.openChannel(seeds.get(i));
+      if (other != null) {
+        other.forget(other.send(request));
+      }
     }
+    visited.clear();
+    visited.set(current);
+  }
+
+  private void drop() {
+    if (held[current] != null) {
+      channels.release(held[current]);
+      held[current] = null;
+    }
+    channel = null;
   }
 
   private static AvaticaClientRuntimeException error(
@@ -246,7 +343,13 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
   @Override
   public synchronized void close() {
     closed = true;
-    drop();
+    for (int i = 0; i < held.length; i++) {
+      if (held[i] != null) {
+        channels.release(held[i]);
+        held[i] = null;
+      }
+    }
+    channel = null;
   }
 
   @Override

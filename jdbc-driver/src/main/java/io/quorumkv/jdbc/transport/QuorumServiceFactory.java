@@ -35,7 +35,8 @@ public final class QuorumServiceFactory implements Service.Factory {
               parsed.seeds(),
               first,
               parsed.intOption(QuorumUrl.CONNECT_TIMEOUT),
-              parsed.intOption(QuorumUrl.REQUEST_TIMEOUT));
+              parsed.intOption(QuorumUrl.REQUEST_TIMEOUT),
+              parsed.routesByKey());
     } catch (SQLException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

@@ -52,6 +52,18 @@ final class RequestSafety {
     }
   }
 
+  /** Whether {@code request} is an Avatica {@code CloseConnectionRequest}. */
+  static boolean closesConnection(byte[] request) {
+    if (CompactExecute.isCompact(request)) {
+      return false;
+    }
+    try {
+      return Common.WireMessage.parseFrom(request).getName().endsWith("$CloseConnectionRequest");
+    } catch (InvalidProtocolBufferException e) {
+      return false;
+    }
+  }
+
   /** Whether the statement's first keyword makes it a read. */
   static boolean isRead(String sql) {
     String first = firstKeyword(sql);

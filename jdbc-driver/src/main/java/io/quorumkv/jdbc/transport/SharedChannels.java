@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,6 +34,14 @@ final class SharedChannels {
 
   private final Map<InetSocketAddress, NodeChannel> open = new HashMap<>();
   private final Map<InetSocketAddress, Object> connectLocks = new HashMap<>();
+  private final Map<InetSocketAddress, Long> downSince = new ConcurrentHashMap<>();
+
+  /**
+   * How long a node whose connection failed or broke is left out of routing by key (it may still be
+   * failed over to). After that, one statement routed to it tries to connect again.
+   */
+  private static final long DOWN_NANOS = 30_000_000_000L;
+
   private EventLoopGroup group;
 
   private SharedChannels() {}
@@ -76,6 +85,30 @@ final class SharedChannels {
         return fresh;
       }
     }
+  }
+
+  /** Notes that a connection to {@code node} failed or broke. */
+  void markDown(InetSocketAddress node) {
+    downSince.put(node, System.nanoTime());
+  }
+
+  /** Whether a connection to {@code node} failed in the last few seconds. */
+  boolean recentlyDown(InetSocketAddress node) {
+    Long since = downSince.get(node);
+    if (since == null) {
+      return false;
+    }
+    if (System.nanoTime() - since > DOWN_NANOS) {
+      downSince.remove(node, since);
+      return false;
+    }
+    return true;
+  }
+
+  /** The open channel to {@code node}, without a lease, or null. */
+  synchronized NodeChannel openChannel(InetSocketAddress node) {
+    NodeChannel c = open.get(node);
+    return c != null && c.isOpen() ? c : null;
   }
 
   /** Gives back a lease; the last one closes the channel. */

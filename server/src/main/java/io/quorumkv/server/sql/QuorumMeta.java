@@ -7,8 +7,10 @@ import io.quorumkv.executor.SqlSession;
 import io.quorumkv.executor.StatementResult;
 import io.quorumkv.planner.QueryException;
 import io.quorumkv.planner.schema.ColumnType;
+import io.quorumkv.sqlwire.CompactExecute;
 import java.sql.Connection;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -254,6 +256,16 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
   }
 
   private void prepareInto(Conn c, Stmt s, String sql, boolean clientGetsSignature) {
+    prepareInto(c, s, sql, clientGetsSignature, 0);
+  }
+
+  /**
+   * Prepares {@code sql} into {@code s}. The client has the signature when it gets it now, or when
+   * it sent the fingerprint of the very columns this preparation yields (a statement prepared again
+   * on this node: after a failover, or routed here by key).
+   */
+  private void prepareInto(
+      Conn c, Stmt s, String sql, boolean clientGetsSignature, int clientFingerprint) {
     s.sql = sql;
     s.rows = null;
     Optional<SystemProcedures.Call> call = SystemProcedures.parse(sql);
@@ -275,12 +287,23 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     List<ColumnMetaData> columns = columns(s.signatureColumns);
     List<AvaticaParameter> params = new ArrayList<>();
     List<ColumnType> types = s.prepared.parameterTypes();
-    for (int i = 0; i < types.size(); i++) {
-      params.add(SqlTypes.parameter(i, types.get(i)));
+    int[] keySlots = new int[types.size()];
+    Arrays.fill(keySlots, -1);
+    int[] routing = s.prepared.routingParameters();
+    if (routing != null) {
+      for (int slot = 0; slot < routing.length; slot++) {
+        keySlots[routing[slot]] = slot;
+      }
     }
+    for (int i = 0; i < types.size(); i++) {
+      params.add(SqlTypes.parameter(i, types.get(i), keySlots[i]));
+    }
+    boolean clientHasIt =
+        clientGetsSignature
+            || (clientFingerprint != 0 && clientFingerprint == CompactExecute.fingerprint(columns));
     s.signature =
         new CachedSignature(
-            clientGetsSignature,
+            clientHasIt,
             columns,
             sql,
             params,
@@ -412,7 +435,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       throw new NoSuchStatementException(h);
     }
     Stmt s = c.statementWithId(h.id);
-    prepareInto(c, s, h.signature.sql, false);
+    prepareInto(c, s, h.signature.sql, false, CompactExecute.fingerprintOf(h));
     LOG.debug("re-prepared statement {} of connection {} after a failover", h.id, c.id);
     return s;
   }

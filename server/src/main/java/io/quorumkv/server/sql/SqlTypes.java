@@ -132,8 +132,12 @@ final class SqlTypes {
         className(t));
   }
 
-  /** A statement parameter's metadata. */
-  static AvaticaParameter parameter(int index, ColumnType t) {
+  /**
+   * A statement parameter's metadata. Its name is {@code ?N}, with {@code #kS} appended when it
+   * gives primary-key column {@code S} (0-based, key order) of a statement on one key: the driver
+   * routes such statements by those values (jdbc-driver/README.md, "Routing by key").
+   */
+  static AvaticaParameter parameter(int index, ColumnType t, int keySlot) {
     return new AvaticaParameter(
         signed(t),
         precision(t),
@@ -141,7 +145,7 @@ final class SqlTypes {
         jdbcType(t),
         typeName(t),
         className(t),
-        "?" + (index + 1));
+        "?" + (index + 1) + (keySlot >= 0 ? "#k" + keySlot : ""));
   }
 
   /**
