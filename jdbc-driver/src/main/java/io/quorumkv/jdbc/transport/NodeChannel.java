@@ -3,6 +3,7 @@ package io.quorumkv.jdbc.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.quorumkv.sqlwire.Frames;
 import java.io.IOException;
@@ -94,16 +95,20 @@ final class NodeChannel {
         .writeByte(Frames.MULTIPLEXED)
         .writeInt(exchange.id)
         .writeBytes(payload);
-    channel
-        .writeAndFlush(frame)
-        .addListener(
-            f -> {
-              if (f.isSuccess()) {
-                exchange.written = true;
-              } else {
-                fail(exchange, f.cause());
-              }
-            });
+    // The listener goes on the promise before the write starts, so it runs on the event loop the
+    // moment the frame is flushed, before any later channelInactive reads the flag. (Added after
+    // writeAndFlush returned, it could be notified in a task queued behind channelInactive, and a
+    // request the node received would wrongly count as not sent and be sent elsewhere.)
+    ChannelPromise promise = channel.newPromise();
+    promise.addListener(
+        f -> {
+          if (f.isSuccess()) {
+            exchange.written = true;
+          } else {
+            fail(exchange, f.cause());
+          }
+        });
+    channel.writeAndFlush(frame, promise);
     return exchange;
   }
 
