@@ -50,10 +50,11 @@ public final class PreparedSql {
 
   /**
    * For a write of one key given entirely by parameters (a single-key UPDATE or DELETE, with or
-   * without IF): for each primary-key column in key order, the parameter (0-based) that gives its
-   * value; else null. A client that sends every write of a key to the same node lets that node
-   * coordinate all of them, and they skip Paxos' prepare phase. Reads need no such affinity (a
-   * linearizable read has no prepare phase), so they are not routed.
+   * without IF; an INSERT, INSERT ... IF NOT EXISTS or UPSERT of one VALUES row): for each
+   * primary-key column in key order, the parameter (0-based) that gives its value; else null. A
+   * client that sends every write of a key to the same node lets that node coordinate all of them,
+   * and they skip Paxos' prepare phase. Reads need no such affinity (a linearizable read has no
+   * prepare phase), so they are not routed.
    */
   public int[] routingParameters() {
     if (compiled instanceof StatementCompiler.Compiled c && c.run() instanceof PlannedWrite w) {

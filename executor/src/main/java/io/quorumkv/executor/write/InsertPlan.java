@@ -10,6 +10,7 @@ import io.quorumkv.executor.store.WriteOutcome;
 import io.quorumkv.parser.ast.Expression;
 import io.quorumkv.parser.ast.Identifier;
 import io.quorumkv.parser.ast.Insert;
+import io.quorumkv.parser.ast.Parameter;
 import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.SourcePos;
 import io.quorumkv.parser.ast.Values;
@@ -51,6 +52,11 @@ final class InsertPlan implements WritePlan {
   private final QueryRunner.Prepared query;
   private final SourcePos queryPos;
 
+  /**
+   * See {@link #routingParameters}; null unless one VALUES row gives the whole key by parameters.
+   */
+  private final int[] routing;
+
   InsertPlan(Insert insert, TableDef table, ParameterTypes params, QueryRunner queries) {
     this.table = table;
     this.mode = insert.mode();
@@ -90,10 +96,12 @@ final class InsertPlan implements WritePlan {
       }
       query = null;
       queryPos = null;
+      routing = values.rows().size() == 1 ? keyParameters(values.rows().get(0)) : null;
     } else {
       Query q = (Query) insert.source();
       rows = null;
       positions = null;
+      routing = null;
       query = queries.prepare(q, params);
       queryPos = q.pos();
       if (query.columns().size() != targets.length) {
@@ -201,6 +209,32 @@ final class InsertPlan implements WritePlan {
       }
     }
     return result(outcomes, written, current.get());
+  }
+
+  /** For each key column in key order, the parameter giving it in {@code row}, or null. */
+  private int[] keyParameters(List<Expression> row) {
+    if (table.hasHiddenKey()) {
+      return null;
+    }
+    List<Integer> key = table.primaryKey();
+    int[] params = new int[key.size()];
+    for (int slot = 0; slot < key.size(); slot++) {
+      params[slot] = -1;
+      for (int i = 0; i < targets.length; i++) {
+        if (targets[i] == key.get(slot) && row.get(i) instanceof Parameter p) {
+          params[slot] = p.index() - 1;
+        }
+      }
+      if (params[slot] < 0) {
+        return null;
+      }
+    }
+    return params;
+  }
+
+  @Override
+  public int[] routingParameters() {
+    return routing == null ? null : routing.clone();
   }
 
   /**

@@ -110,6 +110,25 @@ class SqlRoutingTest {
   }
 
   @Test
+  void aRowIsInsertedOnTheNodeThatWillUpdateIt() throws Exception {
+    try (Connection fromA = DriverManager.getConnection(url(a, b, c, ""));
+        Connection fromB = DriverManager.getConnection(url(b, c, a, ""));
+        PreparedStatement insert =
+            fromA.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?) IF NOT EXISTS");
+        PreparedStatement upsert = fromB.prepareStatement("UPSERT INTO t (v, id) VALUES (?, ?)")) {
+      for (long k = 100; k < 120; k++) {
+        insert.setLong(1, k);
+        insert.setString(2, "i" + k);
+        assertThat(insert.executeUpdate()).isEqualTo(1);
+        upsert.setString(1, "u" + k);
+        upsert.setLong(2, k);
+        assertThat(upsert.executeUpdate()).isEqualTo(1);
+        assertThat(on(fromB)).as("key %d", k).isEqualTo(on(fromA));
+      }
+    }
+  }
+
+  @Test
   void otherStatementsStayWhereTheConnectionIs() throws Exception {
     try (Connection conn = DriverManager.getConnection(url(a, b, c, ""));
         Statement s = conn.createStatement()) {
