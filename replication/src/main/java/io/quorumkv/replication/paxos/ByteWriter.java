@@ -41,6 +41,14 @@ public final class ByteWriter {
     return this;
   }
 
+  /** Appends {@code bytes} as they are (no length). */
+  public ByteWriter writeRaw(byte[] bytes) {
+    ensure(bytes.length);
+    System.arraycopy(bytes, 0, buf, size, bytes.length);
+    size += bytes.length;
+    return this;
+  }
+
   /** Appends a length-prefixed byte string. */
   public ByteWriter writeBytes(Bytes b) {
     byte[] a = b.unsafeArray();

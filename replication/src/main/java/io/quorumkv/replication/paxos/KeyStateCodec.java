@@ -89,10 +89,8 @@ public final class KeyStateCodec {
     }
     w.writeVarLong(p.requestId().clientId()).writeVarLong(p.requestId().seq());
     w.writeVarLong(p.origin());
-    w.writeVarLong(p.recent().size());
-    for (Proposal.RecentWrite rw : p.recent()) {
-      w.writeVarLong(rw.clientId()).writeVarLong(rw.seq()).writeVarLong(rw.version());
-    }
+    // The same bytes as the size and each entry's three varints, encoded once per proposal.
+    w.writeRaw(RecentWindow.of(p.recent()).encoded());
   }
 
   /** Reads a proposal. */

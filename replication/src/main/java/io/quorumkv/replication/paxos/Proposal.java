@@ -44,7 +44,7 @@ public record Proposal(Bytes value, RequestId requestId, int origin, List<Recent
   /** Validates and copies. */
   public Proposal {
     Objects.requireNonNull(requestId, "requestId");
-    recent = List.copyOf(recent);
+    recent = RecentWindow.of(recent);
   }
 
   /**
