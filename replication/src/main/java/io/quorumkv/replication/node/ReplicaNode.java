@@ -40,6 +40,7 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -302,21 +303,7 @@ public final class ReplicaNode implements AutoCloseable {
    */
   public CompletableFuture<Outcome> submit(
       Bytes key, Operation operation, RequestId requestId, boolean retry, long timeoutMillis) {
-    CompletableFuture<Outcome> f = new CompletableFuture<>();
-    submit(
-        key,
-        operation,
-        requestId,
-        retry,
-        timeoutMillis,
-        o -> {
-          try {
-            callbacks.execute(() -> f.complete(o));
-          } catch (RejectedExecutionException e) {
-            f.complete(o); // shutting down: complete here rather than never
-          }
-        });
-    return f;
+    return submitCompletingOn(callbacks, key, operation, requestId, retry, timeoutMillis);
   }
 
   /**
@@ -330,6 +317,17 @@ public final class ReplicaNode implements AutoCloseable {
     if (!loop.inEventLoop()) {
       return submit(key, operation, requestId, retry, timeoutMillis);
     }
+    return submitCompletingOn(loop, key, operation, requestId, retry, timeoutMillis);
+  }
+
+  /** Submits; the future completes in a task on {@code executor}. */
+  private CompletableFuture<Outcome> submitCompletingOn(
+      Executor executor,
+      Bytes key,
+      Operation operation,
+      RequestId requestId,
+      boolean retry,
+      long timeoutMillis) {
     CompletableFuture<Outcome> f = new CompletableFuture<>();
     submit(
         key,
@@ -339,7 +337,7 @@ public final class ReplicaNode implements AutoCloseable {
         timeoutMillis,
         o -> {
           try {
-            loop.execute(() -> f.complete(o));
+            executor.execute(() -> f.complete(o));
           } catch (RejectedExecutionException e) {
             f.complete(o); // shutting down: complete here rather than never
           }
