@@ -45,6 +45,11 @@ class ReleaseOrderTest {
       Outcome first =
           c.nodes[1].submit(b("r"), new Operation.Put(b("1")), id(1), false, 30_000).get();
       assertThat(first).isInstanceOf(CasResult.Applied.class);
+      // The put returns once r is chosen, while its commit may still be on the way: a read now,
+      // with the gate open, finishes whatever a quorum read of r would otherwise have to finish
+      // with a synced write later (which the gate would hold).
+      assertThat(c.nodes[1].submit(b("r"), new Operation.Read(), null, false, 30_000).get())
+          .isEqualTo(new Outcome.ReadOk(b("1"), 1));
 
       // node 1's synced writes do not complete until the gate opens: the put of w (a first write,
       // so a prepare round) cannot send its Prepare before node 1's own promise is durable
