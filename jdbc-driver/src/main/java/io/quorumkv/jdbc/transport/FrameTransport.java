@@ -148,7 +148,7 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
    * (a hash of a statement's key values) picks among the seeds in address order, when that node is
    * not known to be down: every client with the same seeds sends the statements of one key to the
    * same node, which then coordinates all of the key's writes and skips Paxos' prepare phase for
-   * them. The connection stays on that node afterwards; failover works as for any request.
+   * them. The connection itself stays on its own node (see {@link #sendRouted}).
    */
   public static <T> T withRoute(int route, Supplier<T> body) {
     Integer previous = ROUTE.get();
@@ -182,9 +182,11 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
     if (route != null) {
       int wanted = canonical[Math.floorMod(route, seeds.size())];
       if (wanted != current && !channels.recentlyDown(seeds.get(wanted))) {
-        // The lease on the node left stays held: statements move between nodes all the time.
-        current = wanted;
-        channel = held[current];
+        byte[] answer = sendRouted(wanted, request);
+        if (answer != null) {
+          return answer;
+        }
+        // Not sent there, or a read that broke: the connection's own node takes it, as below.
       }
     }
     Boolean safe = null;
@@ -263,6 +265,73 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
       }
     }
     throw error(UNABLE_TO_CONNECT, "no seed node answered the request: " + seeds, last);
+  }
+
+  /**
+   * Sends one routed request to seed {@code index} without moving the connection: statements are
+   * prepared only on the connection's own node, so the statement ids the client holds are that
+   * node's, and another node knows a statement only as prepared again from its text under the same
+   * id (a node that prepared statements of its own for this connection would give out colliding
+   * ids). Returns the answer, or null when the request should go to the connection's own node
+   * instead (the node cannot be reached, or the request was not sent, or a read broke in flight);
+   * throws for what may have been applied.
+   */
+  private byte[] sendRouted(int index, byte[] request) {
+    InetSocketAddress node = seeds.get(index);
+    NodeChannel target = held[index];
+    if (target == null || !target.isOpen()) {
+      if (target != null) {
+        channels.release(target);
+        held[index] = null;
+      }
+      try {
+        target = channels.acquire(node, connectTimeoutMillis);
+        held[index] = target;
+      } catch (IOException e) {
+        channels.markDown(node);
+        return null;
+      }
+    }
+    NodeChannel.Exchange exchange = target.send(request);
+    visited.set(index);
+    try {
+      int timeout = timeoutMillis();
+      return timeout == 0 ? exchange.get() : exchange.get(timeout, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      target.forget(exchange);
+      Thread.currentThread().interrupt();
+      throw error(
+          exchange.written ? OUTCOME_UNKNOWN : CONNECTION_DOES_NOT_EXIST,
+          "interrupted while waiting for " + node,
+          e);
+    } catch (TimeoutException e) {
+      target.forget(exchange);
+      if (RequestSafety.retrySafe(request)) {
+        throw error(TIMEOUT, "no answer from " + node + " within the request timeout", e);
+      }
+      throw error(
+          OUTCOME_UNKNOWN,
+          "no answer from "
+              + node
+              + " within the request timeout while the statement was in flight: its outcome"
+              + " is unknown (it may or may not have been applied); it was not retried",
+          e);
+    } catch (ExecutionException wrapped) {
+      channels.markDown(node);
+      channels.release(target);
+      held[index] = null;
+      if (wrapped.getCause() instanceof NodeChannel.NotSentException
+          || RequestSafety.retrySafe(request)) {
+        return null;
+      }
+      throw error(
+          OUTCOME_UNKNOWN,
+          "the connection to "
+              + node
+              + " broke while the statement was in flight: its outcome is unknown (it may or"
+              + " may not have been applied); it was not retried",
+          wrapped.getCause());
+    }
   }
 
   private void ensureConnected(IOException previous) {

@@ -76,9 +76,29 @@ class SqlRoutingTest {
     return conn.unwrap(QuorumConnection.class).transport().connectedTo();
   }
 
+  /** Runs {@code body} and returns the one node that answered a compact execution meanwhile. */
+  private SqlServer answeredBy(SqlCall body) throws SQLException {
+    long[] before = {a.compactAnswers(), b.compactAnswers(), c.compactAnswers()};
+    body.run();
+    SqlServer[] servers = {a, b, c};
+    SqlServer by = null;
+    for (int i = 0; i < 3; i++) {
+      if (servers[i].compactAnswers() > before[i]) {
+        assertThat(by).as("answered by one node").isNull();
+        by = servers[i];
+      }
+    }
+    assertThat(by).as("answered by a node").isNotNull();
+    return by;
+  }
+
+  private interface SqlCall {
+    void run() throws SQLException;
+  }
+
   @Test
   void writesOfOneKeyGoToOneNodeFromEveryConnection() throws Exception {
-    Set<InetSocketAddress> used = new HashSet<>();
+    Set<SqlServer> used = new HashSet<>();
     try (Connection fromA = DriverManager.getConnection(url(a, b, c, ""));
         Connection fromC = DriverManager.getConnection(url(c, b, a, ""));
         PreparedStatement setA = fromA.prepareStatement("UPDATE t SET v = ? WHERE id = ?");
@@ -86,27 +106,63 @@ class SqlRoutingTest {
             fromC.prepareStatement("UPDATE t SET v = ? WHERE id = ? IF v = ?");
         PreparedStatement readC = fromC.prepareStatement("SELECT v FROM t WHERE id = ?")) {
       for (long k = 0; k < 30; k++) {
+        long key = k;
         setA.setString(1, "u" + k);
         setA.setLong(2, k);
-        assertThat(setA.executeUpdate()).isEqualTo(1);
-        InetSocketAddress writtenOn = on(fromA);
+        SqlServer first = answeredBy(() -> assertThat(setA.executeUpdate()).isEqualTo(1));
         casC.setString(1, "w" + k);
         casC.setLong(2, k);
         casC.setString(3, "u" + k);
-        assertThat(casC.executeUpdate()).isEqualTo(1);
-        assertThat(on(fromC)).as("key %d", k).isEqualTo(writtenOn);
-        used.add(writtenOn);
-        // Reads are not routed: this one is answered wherever the connection is.
+        SqlServer second = answeredBy(() -> assertThat(casC.executeUpdate()).isEqualTo(1));
+        assertThat(second).as("key %d", key).isSameAs(first);
+        used.add(first);
+        // Reads are not routed, and the connections never move: statements are prepared and
+        // read on their own node.
         readC.setLong(1, k);
         try (ResultSet rs = readC.executeQuery()) {
           assertThat(rs.next()).isTrue();
           assertThat(rs.getString(1)).isEqualTo("w" + k);
         }
-        assertThat(on(fromC)).isEqualTo(writtenOn);
+        assertThat(on(fromA).getPort()).isEqualTo(a.address().getPort());
+        assertThat(on(fromC).getPort()).isEqualTo(c.address().getPort());
       }
     }
     assertThat(used).as("keys spread over the nodes").hasSize(3);
     awaitNoOpenConnections();
+  }
+
+  @Test
+  void statementsOfOneConnectionNeverMixUpAcrossNodes() throws Exception {
+    // Prepared on the connection's node with that node's ids; other nodes only ever hold them
+    // again under the same ids, so an id always means the same statement.
+    try (Connection conn = DriverManager.getConnection(url(a, b, c, ""));
+        PreparedStatement write = conn.prepareStatement("UPDATE t SET v = ? WHERE id = ?");
+        PreparedStatement read = conn.prepareStatement("SELECT v FROM t WHERE id = ?")) {
+      for (long k = 0; k < 30; k++) {
+        write.setString(1, "m" + k);
+        write.setLong(2, k);
+        assertThat(write.executeUpdate()).isEqualTo(1);
+        try (PreparedStatement later = conn.prepareStatement("SELECT v, id FROM t WHERE id = ?")) {
+          later.setLong(1, k);
+          try (ResultSet rs = later.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getLong(2)).isEqualTo(k);
+          }
+        }
+        read.setLong(1, k);
+        try (ResultSet rs = read.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getString(1)).isEqualTo("m" + k);
+        }
+      }
+      try (PreparedStatement batch = conn.prepareStatement("UPDATE t SET v = 'b' WHERE id = ?")) {
+        for (long k = 0; k < 5; k++) {
+          batch.setLong(1, k);
+          batch.addBatch();
+        }
+        assertThat(batch.executeBatch()).containsExactly(1, 1, 1, 1, 1);
+      }
+    }
   }
 
   @Test
@@ -117,13 +173,14 @@ class SqlRoutingTest {
             fromA.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?) IF NOT EXISTS");
         PreparedStatement upsert = fromB.prepareStatement("UPSERT INTO t (v, id) VALUES (?, ?)")) {
       for (long k = 100; k < 120; k++) {
+        long key = k;
         insert.setLong(1, k);
         insert.setString(2, "i" + k);
-        assertThat(insert.executeUpdate()).isEqualTo(1);
+        SqlServer first = answeredBy(() -> assertThat(insert.executeUpdate()).isEqualTo(1));
         upsert.setString(1, "u" + k);
         upsert.setLong(2, k);
-        assertThat(upsert.executeUpdate()).isEqualTo(1);
-        assertThat(on(fromB)).as("key %d", k).isEqualTo(on(fromA));
+        SqlServer second = answeredBy(() -> assertThat(upsert.executeUpdate()).isEqualTo(1));
+        assertThat(second).as("key %d", key).isSameAs(first);
       }
     }
   }
@@ -147,8 +204,7 @@ class SqlRoutingTest {
         PreparedStatement write = conn.prepareStatement("UPDATE t SET v = 'x' WHERE id = ?")) {
       for (long k = 0; k < 10; k++) {
         write.setLong(1, k);
-        assertThat(write.executeUpdate()).isEqualTo(1);
-        assertThat(on(conn).getPort()).isEqualTo(a.address().getPort());
+        assertThat(answeredBy(() -> assertThat(write.executeUpdate()).isEqualTo(1))).isSameAs(a);
       }
     }
   }
@@ -161,8 +217,7 @@ class SqlRoutingTest {
       for (long k = 0; k < 30; k++) {
         write.setString(1, "d" + k);
         write.setLong(2, k);
-        assertThat(write.executeUpdate()).isEqualTo(1);
-        assertThat(on(conn).getPort()).isNotEqualTo(b.address().getPort());
+        assertThat(answeredBy(() -> assertThat(write.executeUpdate()).isEqualTo(1))).isNotSameAs(b);
       }
     }
   }
