@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.TimeZone;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.calcite.avatica.AvaticaConnection;
 import org.apache.calcite.avatica.AvaticaFactory;
 import org.apache.calcite.avatica.AvaticaPreparedStatement;
@@ -258,36 +260,22 @@ public final class QuorumConnection extends AvaticaConnection {
    * FrameTransport#withRoute}.
    */
   static <T> T routed(Integer route, SqlCall<T> body) throws SQLException {
-    if (route == null) {
-      return body.call();
-    }
-    SQLException[] failure = new SQLException[1];
-    T result =
-        FrameTransport.withRoute(
-            route,
-            () -> {
-              try {
-                return body.call();
-              } catch (SQLException e) {
-                failure[0] = e;
-                return null;
-              }
-            });
-    if (failure[0] != null) {
-      throw failure[0];
-    }
-    return result;
+    return route == null ? body.call() : around(body, b -> FrameTransport.withRoute(route, b));
   }
 
   /** Runs {@code body} with the statement's query timeout (seconds; 0: the connection's). */
   static <T> T withQueryTimeout(int seconds, SqlCall<T> body) throws SQLException {
-    if (seconds <= 0) {
-      return body.call();
-    }
+    return seconds <= 0
+        ? body.call()
+        : around(body, b -> FrameTransport.withTimeout(seconds * 1000, b));
+  }
+
+  /** Runs {@code body} inside {@code wrapper}, which takes a Supplier: the SQLException tunnels. */
+  private static <T> T around(SqlCall<T> body, Function<Supplier<T>, T> wrapper)
+      throws SQLException {
     SQLException[] failure = new SQLException[1];
     T result =
-        FrameTransport.withTimeout(
-            seconds * 1000,
+        wrapper.apply(
             () -> {
               try {
                 return body.call();

@@ -130,17 +130,7 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
    * limit) instead of the connection's request timeout.
    */
   public static <T> T withTimeout(int timeoutMillis, Supplier<T> body) {
-    Integer previous = TIMEOUT_OVERRIDE.get();
-    TIMEOUT_OVERRIDE.set(timeoutMillis);
-    try {
-      return body.get();
-    } finally {
-      if (previous == null) {
-        TIMEOUT_OVERRIDE.remove();
-      } else {
-        TIMEOUT_OVERRIDE.set(previous);
-      }
-    }
+    return with(TIMEOUT_OVERRIDE, timeoutMillis, body);
   }
 
   /**
@@ -151,15 +141,20 @@ public final class FrameTransport implements AvaticaHttpClient, Closeable {
    * them. The connection itself stays on its own node (see {@link #sendRouted}).
    */
   public static <T> T withRoute(int route, Supplier<T> body) {
-    Integer previous = ROUTE.get();
-    ROUTE.set(route);
+    return with(ROUTE, route, body);
+  }
+
+  /** Runs {@code body} with {@code local} set to {@code value}, restoring it afterwards. */
+  private static <T> T with(ThreadLocal<Integer> local, int value, Supplier<T> body) {
+    Integer previous = local.get();
+    local.set(value);
     try {
       return body.get();
     } finally {
       if (previous == null) {
-        ROUTE.remove();
+        local.remove();
       } else {
-        ROUTE.set(previous);
+        local.set(previous);
       }
     }
   }
