@@ -91,7 +91,7 @@ class ClusterRebuildTest {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("node " + node.id() + " did not finish rebuilding in 60 s");
       }
-      Thread.sleep(20);
+      Thread.sleep(20); // polls: a rebuild has no completion event to wait on
     }
   }
 
