@@ -14,6 +14,7 @@ import io.quorumkv.replication.paxos.Fence;
 import io.quorumkv.replication.paxos.KeyState;
 import io.quorumkv.replication.paxos.KeyStateCodec;
 import io.quorumkv.replication.paxos.Operation;
+import io.quorumkv.replication.paxos.Outbox;
 import io.quorumkv.replication.paxos.Outcome;
 import io.quorumkv.replication.paxos.PaxosMessage;
 import io.quorumkv.replication.paxos.Replica;
@@ -121,8 +122,7 @@ public final class ReplicaNode implements AutoCloseable {
 
   // replica-thread state
   private final Map<Long, Waiter> waiting = new HashMap<>();
-  private final ArrayDeque<Release> releases = new ArrayDeque<>();
-  private List<Effects> turn = new ArrayList<>();
+  private final Outbox outbox = new Outbox();
   private boolean flushScheduled;
   private long nextOpId = 1;
   private long wakeAt = Long.MAX_VALUE;
@@ -138,12 +138,6 @@ public final class ReplicaNode implements AutoCloseable {
   private volatile boolean closed;
 
   private record Waiter(boolean write, Consumer<Outcome> callback) {}
-
-  /** Messages and replies waiting for {@code done} (null: nothing to wait for). */
-  private record Release(
-      List<Effects.Envelope> messages,
-      List<Effects.ClientReply> replies,
-      CompletableFuture<Void> done) {}
 
   private ReplicaNode(NodeConfig config, StorageEngine engine, LongSupplier clock) {
     this.config = config;
@@ -467,7 +461,10 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
-  /** Collects effects of this turn; one flush per turn merges their writes. */
+  /**
+   * Carries out one input's effects: what needs no fsync leaves now, writes wait for this turn's
+   * flush, and the rest waits in the {@link Outbox} for its batch to be durable.
+   */
   private void absorb(Effects e) {
     long wake = e.nextWakeupMillis();
     if (wake < wakeAt) {
@@ -481,16 +478,10 @@ public final class ReplicaNode implements AutoCloseable {
     if (e.isEmpty()) {
       return;
     }
-    if (!e.needsSync()) {
-      // Nothing here waits for a disk (Effects): read reports, rejections, chosen values. Holding
-      // them behind other keys' fsyncs cost a read+CAS pair three fsync waits on top of its write.
-      release(e.messages(), e.replies());
-      if (e.writes().isEmpty()) {
-        return;
-      }
-    }
-    turn.add(e);
-    if (!flushScheduled) {
+    // Nothing without a synced write waits for a disk (Effects): read reports, rejections, chosen
+    // values. Holding them behind other keys' fsyncs cost a read+CAS pair three fsync waits.
+    release(outbox.add(e));
+    if (outbox.hasPendingWrites() && !flushScheduled) {
       flushScheduled = true;
       // Runs after every task already queued: inputs that arrived together share one write.
       loop.execute(this::flushTurn);
@@ -499,66 +490,41 @@ public final class ReplicaNode implements AutoCloseable {
 
   private void flushTurn() {
     flushScheduled = false;
-    List<Effects> effects = turn;
-    turn = new ArrayList<>();
     if (failed) {
       return;
     }
-    // Later records of a key supersede earlier ones (WriteBatch: the later mutation wins); keep
-    // only the last to save bytes.
-    Map<Bytes, KeyState> last = new LinkedHashMap<>();
-    List<Effects.Envelope> messages = new ArrayList<>();
-    List<Effects.ClientReply> replies = new ArrayList<>();
-    // One synced write makes the batch synced: its record may be superseded in the batch by a lazy
-    // one of the same key, which then carries what had to be durable.
-    boolean sync = false;
-    for (Effects e : effects) {
-      for (Effects.Persist p : e.writes()) {
-        last.remove(p.key());
-        last.put(p.key(), p.state());
-        sync |= p.sync();
-      }
-      if (e.needsSync()) {
-        messages.addAll(e.messages());
-        replies.addAll(e.replies());
-      }
+    Outbox.Batch batch = outbox.cut();
+    if (batch == null) {
+      return;
     }
-    CompletableFuture<Void> done = null;
-    if (!last.isEmpty()) {
-      WriteBatch.Builder b = WriteBatch.builder();
-      for (Map.Entry<Bytes, KeyState> w : last.entrySet()) {
-        b.put(w.getKey().toByteArray(), KeyStateCodec.encode(w.getValue()));
-      }
-      writes.addAndGet(last.size());
-      writeBatches.incrementAndGet();
-      CompletableFuture<Void> write;
-      try {
-        write = table.writeAsync(b.build(), sync ? Durability.SYNC : Durability.BUFFERED);
-      } catch (StorageException e) {
-        write = CompletableFuture.failedFuture(e);
-      }
-      if (sync) {
-        done = write;
-        lastSyncWrite = write;
-        // Completion runs on the storage commit thread: hop back to the replica thread.
-        write.whenComplete((v, t) -> runOnLoop(this::drainReleases));
-      } else {
-        // Only learned values: the messages and replies need no fsync (PAXOS.md, "Lazy
-        // learning"); later writes are ordered after this one by the table. A failure still
-        // stops the node.
-        lazyWrites.incrementAndGet();
-        CompletableFuture<Void> w = write;
-        write.whenComplete(
-            (v, t) -> {
-              if (t != null) {
-                runOnLoop(() -> failStop(w));
-              }
-            });
-      }
+    WriteBatch.Builder b = WriteBatch.builder();
+    for (Map.Entry<Bytes, KeyState> w : batch.records().entrySet()) {
+      b.put(w.getKey().toByteArray(), KeyStateCodec.encode(w.getValue()));
     }
-    if (!messages.isEmpty() || !replies.isEmpty()) {
-      releases.add(new Release(messages, replies, done));
-      drainReleases();
+    writes.addAndGet(batch.records().size());
+    writeBatches.incrementAndGet();
+    CompletableFuture<Void> write;
+    try {
+      write = table.writeAsync(b.build(), batch.sync() ? Durability.SYNC : Durability.BUFFERED);
+    } catch (StorageException e) {
+      write = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Void> w = write;
+    if (batch.sync()) {
+      lastSyncWrite = write;
+      // Completion runs on the storage commit thread: hop back to the replica thread. Table
+      // futures complete in submission order, as the Outbox requires.
+      write.whenComplete((v, t) -> runOnLoop(() -> onDurable(batch.id(), w, t)));
+    } else {
+      // Only learned values: nothing waits for them (PAXOS.md, "Lazy learning"); later writes are
+      // ordered after this one by the table. A failure still stops the node.
+      lazyWrites.incrementAndGet();
+      write.whenComplete(
+          (v, t) -> {
+            if (t != null) {
+              runOnLoop(() -> failStop(w));
+            }
+          });
     }
   }
 
@@ -570,20 +536,19 @@ public final class ReplicaNode implements AutoCloseable {
     }
   }
 
-  /** Releases, in order, every batch whose write (and every earlier write) is durable. */
-  private void drainReleases() {
-    while (!releases.isEmpty() && !failed) {
-      Release r = releases.peek();
-      if (r.done() != null) {
-        if (!r.done().isDone()) {
-          return;
-        }
-        if (r.done().isCompletedExceptionally()) {
-          failStop(r.done());
-          return;
-        }
-      }
-      releases.poll();
+  /** A synced batch completed: release what waited for it (and for every earlier one). */
+  private void onDurable(long batchId, CompletableFuture<Void> write, Throwable failure) {
+    if (failure != null) {
+      failStop(write);
+      return;
+    }
+    if (!failed && !closed) {
+      release(outbox.durable(batchId));
+    }
+  }
+
+  private void release(Outbox.Release r) {
+    if (!r.isEmpty()) {
       release(r.messages(), r.replies());
     }
   }
@@ -610,7 +575,7 @@ public final class ReplicaNode implements AutoCloseable {
         id(),
         cause);
     failed = true;
-    releases.clear();
+    outbox.clear();
     answerWaiters("storage failed");
     // Closing waits for the channels, which must not happen on an event loop (this thread).
     Runnable stop =
@@ -914,7 +879,7 @@ public final class ReplicaNode implements AutoCloseable {
                   wakeTimer.cancel(false);
                 }
                 answerWaiters("shutting down");
-                releases.clear();
+                outbox.clear();
                 joining = false;
                 while (!held.isEmpty()) {
                   held.poll().run(); // closed: each is answered as failed

@@ -11,6 +11,7 @@ import io.quorumkv.replication.paxos.Fence;
 import io.quorumkv.replication.paxos.KeyState;
 import io.quorumkv.replication.paxos.KeyStateCodec;
 import io.quorumkv.replication.paxos.Operation;
+import io.quorumkv.replication.paxos.Outbox;
 import io.quorumkv.replication.paxos.Outcome;
 import io.quorumkv.replication.paxos.PaxosConfig;
 import io.quorumkv.replication.paxos.PaxosMessage;
@@ -490,6 +491,7 @@ final class Simulation {
     long depth;
 
     Replica replica;
+    Outbox outbox = new Outbox();
     int incarnation;
     long lastSyncAt;
 
@@ -514,6 +516,7 @@ final class Simulation {
       }
       mode = marker;
       depth = absentDepth;
+      outbox = new Outbox();
       replica =
           new Replica(
               id,
@@ -578,9 +581,10 @@ final class Simulation {
     }
 
     /**
-     * Carries out effects under their ordering rule: fsync, then release. Effects without a synced
-     * write (none, or only lazy ones recording learned values) are released at once; their writes
-     * reach the disk with the next fsync, or (a prefix of them) at a crash, or never.
+     * Carries out effects through the production {@link Outbox}: what needs no fsync leaves now;
+     * each input's writes form one batch; a synced batch reaches the disk after a simulated fsync
+     * (in order with the node's earlier ones) and then releases what waited for it. A lazy batch
+     * reaches the disk with the next fsync, or (a prefix of them) at a crash, or never.
      */
     void process(Effects e) {
       if (e.isEmpty()) {
@@ -589,55 +593,59 @@ final class Simulation {
       for (Effects.Persist p : e.writes()) {
         checkAgreement(p.key(), p.state());
       }
-      boolean sync = e.needsSync() && !cfg.allLazy();
-      if (!sync) {
+      if (cfg.allLazy()) {
+        // Broken on purpose: every write treated as lazy, so nothing waits for an fsync.
+        List<Effects.Persist> lazy = new ArrayList<>();
         for (Effects.Persist p : e.writes()) {
-          unsynced.add(new LazyWrite(++lazySeq, p.key(), p.state()));
+          lazy.add(new Effects.Persist(p.key(), p.state(), false));
         }
+        e = new Effects(lazy, e.messages(), e.replies(), e.nextWakeupMillis());
       }
-      long releaseAt = now;
-      if (sync) {
-        // Synced effects are released in order: each fsync also covers every earlier write.
-        releaseAt = Math.max(lastSyncAt, now + 1 + rnd.nextInt(3));
-        lastSyncAt = releaseAt;
+      deliver(outbox.add(e));
+      Outbox.Batch batch = outbox.cut();
+      if (batch == null) {
+        return;
       }
-      // Effects without a synced write leave at once, even ahead of earlier effects still waiting
-      // for their fsync (Effects' ordering rule): they vouch for nothing a crash could lose.
+      if (!batch.sync()) {
+        for (Map.Entry<Bytes, KeyState> w : batch.records().entrySet()) {
+          unsynced.add(new LazyWrite(++lazySeq, w.getKey(), w.getValue()));
+        }
+        return;
+      }
+      // Synced batches complete in order: each fsync also covers every earlier write.
+      long releaseAt = Math.max(lastSyncAt, now + 1 + rnd.nextInt(3));
+      lastSyncAt = releaseAt;
       int inc = incarnation;
       long upTo = lazySeq;
-      if (sync) {
-        pendingSyncs.add(upTo);
-      }
-      Runnable release =
+      pendingSyncs.add(upTo);
+      at(
+          releaseAt,
           () -> {
             if (incarnation != inc) {
               return; // crashed before the fsync: writes, messages and replies are lost
             }
-            if (sync) {
-              pendingSyncs.poll();
-              // The fsync also makes every lazy write issued before this batch durable.
-              while (!unsynced.isEmpty() && unsynced.peek().seq() <= upTo) {
-                LazyWrite w = unsynced.poll();
-                disk.put(w.key(), KeyStateCodec.encode(w.state()));
-              }
-              for (Effects.Persist p : e.writes()) {
-                disk.put(p.key(), KeyStateCodec.encode(p.state()));
-              }
+            pendingSyncs.poll();
+            // The fsync also makes every lazy write issued before this batch durable.
+            while (!unsynced.isEmpty() && unsynced.peek().seq() <= upTo) {
+              LazyWrite w = unsynced.poll();
+              disk.put(w.key(), KeyStateCodec.encode(w.state()));
             }
-            for (Effects.Envelope env : e.messages()) {
-              send(id, env.to(), env.message());
+            for (Map.Entry<Bytes, KeyState> w : batch.records().entrySet()) {
+              disk.put(w.getKey(), KeyStateCodec.encode(w.getValue()));
             }
-            for (Effects.ClientReply r : e.replies()) {
-              Client.Attempt a = attempts.remove(r.opId());
-              if (a != null) {
-                a.onReply().accept(r.outcome());
-              }
-            }
-          };
-      if (releaseAt == now && !sync) {
-        release.run();
-      } else {
-        at(releaseAt, release);
+            deliver(outbox.durable(batch.id()));
+          });
+    }
+
+    private void deliver(Outbox.Release r) {
+      for (Effects.Envelope env : r.messages()) {
+        send(id, env.to(), env.message());
+      }
+      for (Effects.ClientReply reply : r.replies()) {
+        Client.Attempt a = attempts.remove(reply.opId());
+        if (a != null) {
+          a.onReply().accept(reply.outcome());
+        }
       }
     }
   }
