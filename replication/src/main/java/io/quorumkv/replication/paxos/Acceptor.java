@@ -75,7 +75,16 @@ final class Acceptor {
       return new Result(null, null); // may have voted here before losing its disk: stay silent
     }
     Ballot b = a.ballot();
-    boolean validFast = !b.isFast() || (s.version() > 0 && s.chosen().origin() == b.node());
+    // A fast ballot skips phase 1, which is safe only where no lower ballot can have accepted
+    // anything: an instance this acceptor has promised nothing in (or a repeat of the same fast
+    // accept). With one epoch that is what "b >= promised" gave, the fast ballot being the lowest;
+    // a fast ballot of a newer epoch is above older epochs' ballots and must still not overwrite
+    // what they accepted (PAXOS.md, "Moving a key between groups").
+    boolean validFast =
+        !b.isFast()
+            || (s.version() > 0
+                && s.chosen().origin() == b.node()
+                && (s.promised().isZero() || s.promised().equals(b)));
     if (b.isZero() || !validFast || b.compareTo(s.promised()) < 0) {
       return new Result(null, new Reject(a.key(), a.instance(), b, s.promised()));
     }

@@ -45,7 +45,7 @@ public final class Fence {
    * for such an instance that only this replica received may still be answered by others later.
    */
   public static KeyState absent(long depth) {
-    return depth == 0 ? KeyState.EMPTY : fenced(0, null, Ballot.FAST_ROUND, depth);
+    return depth == 0 ? KeyState.EMPTY : fenced(0, null, 0, Ballot.FAST_ROUND, depth);
   }
 
   /** Whether {@code s} is fenced at all (this replica votes in none of its next instances). */
@@ -62,11 +62,13 @@ public final class Fence {
     return s.promised().node() - FIRST_FENCE_NODE;
   }
 
-  private static KeyState fenced(long version, Proposal chosen, long round, long depth) {
+  private static KeyState fenced(
+      long version, Proposal chosen, long epoch, long round, long depth) {
     if (depth < 1 || depth > Integer.MAX_VALUE - FIRST_FENCE_NODE) {
       throw new IllegalArgumentException("bad fence depth " + depth);
     }
-    Ballot b = new Ballot(Math.max(round, Ballot.FAST_ROUND), FIRST_FENCE_NODE + (int) depth);
+    Ballot b =
+        new Ballot(epoch, Math.max(round, Ballot.FAST_ROUND), FIRST_FENCE_NODE + (int) depth);
     return new KeyState(version, chosen, b, Ballot.ZERO, null);
   }
 
@@ -85,7 +87,7 @@ public final class Fence {
     long left = depth(s) - (version - s.version());
     // The fence round protected instance version + 1 only; later instances saw no prepared
     // ballot of ours before the loss (PAXOS.md), so their floor is the fast round.
-    return left <= 0 ? s.learn(version, proposal) : fenced(version, proposal, 1, left);
+    return left <= 0 ? s.learn(version, proposal) : fenced(version, proposal, 0, 1, left);
   }
 
   /**
@@ -125,11 +127,13 @@ public final class Fence {
         chosen = p.chosen();
       }
     }
-    long round = Ballot.FAST_ROUND;
+    // The floor of the coordinator's next ballots: the highest promise (epoch, then round) of a
+    // peer at the adopted version.
+    Ballot floor = Ballot.fast(0, 0);
     if (version == peerVersion) {
       for (KeyState p : peers) {
-        if (p.version() == peerVersion) {
-          round = Math.max(round, p.promised().round());
+        if (p.version() == peerVersion && p.promised().greaterThan(floor)) {
+          floor = p.promised();
         }
       }
     }
@@ -137,6 +141,6 @@ public final class Fence {
     if (depth <= 0) {
       return version == 0 ? KeyState.EMPTY : KeyState.EMPTY.learn(version, chosen);
     }
-    return fenced(version, chosen, round, depth);
+    return fenced(version, chosen, floor.epoch(), floor.round(), depth);
   }
 }

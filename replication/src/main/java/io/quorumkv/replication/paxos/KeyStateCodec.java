@@ -8,19 +8,23 @@ import java.util.List;
  * unsigned LEB128):
  *
  * <pre>
- * state    = format:u8(=1) version:varint [proposal if version > 0]
+ * state    = format:u8(=2) version:varint [proposal if version > 0]
  *            promised:ballot acceptedBallot:ballot [proposal if acceptedBallot != 0.0]
- * ballot   = round:varint node:varint
+ * ballot   = epoch:varint round:varint node:varint
  * proposal = flags:u8(bit0 = has value) [value:bytes] clientId:varint seq:varint
  *            origin:varint count:varint (clientId:varint seq:varint version:varint)*
  * bytes    = length:varint byte*
  * </pre>
  *
- * Stateless and thread-safe.
+ * Format 1, written before ballots had epochs, is the same with {@code ballot = round:varint
+ * node:varint}; it is still read (as epoch 0), never written. Stateless and thread-safe.
  */
 public final class KeyStateCodec {
   /** The format byte written first. */
-  public static final int FORMAT = 1;
+  public static final int FORMAT = 2;
+
+  /** The format of records written before ballots carried an epoch. */
+  static final int FORMAT_NO_EPOCH = 1;
 
   private static final int MAX_WINDOW = 1 << 16;
   private static final int MAX_NODE = Integer.MAX_VALUE;
@@ -51,13 +55,14 @@ public final class KeyStateCodec {
   public static KeyState decode(byte[] bytes) {
     ByteReader r = new ByteReader(bytes);
     int format = r.readByte();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != FORMAT_NO_EPOCH) {
       throw new MalformedDataException("unknown key state format " + format);
     }
+    boolean epochs = format == FORMAT;
     long version = r.readVarLong();
     Proposal chosen = version > 0 ? readProposal(r) : null;
-    Ballot promised = readBallot(r);
-    Ballot acceptedBallot = readBallot(r);
+    Ballot promised = epochs ? readBallot(r) : readBallotWithoutEpoch(r);
+    Ballot acceptedBallot = epochs ? readBallot(r) : readBallotWithoutEpoch(r);
     Proposal accepted = acceptedBallot.isZero() ? null : readProposal(r);
     r.expectEnd();
     try {
@@ -69,11 +74,24 @@ public final class KeyStateCodec {
 
   /** Writes a ballot. */
   public static void writeBallot(ByteWriter w, Ballot b) {
-    w.writeVarLong(b.round()).writeVarLong(b.node());
+    w.writeVarLong(b.epoch()).writeVarLong(b.round()).writeVarLong(b.node());
   }
 
   /** Reads a ballot. */
   public static Ballot readBallot(ByteReader r) {
+    long epoch = r.readVarLong();
+    long round = r.readVarLong();
+    if (epoch < 0 || round < 0) {
+      throw new MalformedDataException("negative epoch or round");
+    }
+    int node = r.readVarInt(MAX_NODE);
+    if (round == 0 && epoch != 0) {
+      throw new MalformedDataException("ballot without a round has an epoch");
+    }
+    return new Ballot(epoch, round, node);
+  }
+
+  private static Ballot readBallotWithoutEpoch(ByteReader r) {
     long round = r.readVarLong();
     if (round < 0) {
       throw new MalformedDataException("negative round");

@@ -16,7 +16,7 @@ public sealed interface Operation {
 
   /** Whether this operation may change the key (and so needs a request id). */
   default boolean isWrite() {
-    return !(this instanceof Read);
+    return !(this instanceof Read || this instanceof Settle);
   }
 
   /**
@@ -34,6 +34,19 @@ public sealed interface Operation {
     @Override
     public Decision decide(Bytes current, long version) {
       throw new UnsupportedOperationException("reads decide nothing");
+    }
+  }
+
+  /**
+   * A linearizable read that also makes the key's latest chosen value durable at a majority of the
+   * group the key moves to ({@link PaxosMessage.Sync}), answered as a read. The migration of a
+   * segment settles each of its keys this way under the joint configuration before the move
+   * completes (PAXOS.md, "Moving a key between groups"). Never serialized.
+   */
+  record Settle() implements Operation {
+    @Override
+    public Decision decide(Bytes current, long version) {
+      throw new UnsupportedOperationException("settling decides nothing");
     }
   }
 

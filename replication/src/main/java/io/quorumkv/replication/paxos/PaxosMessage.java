@@ -43,8 +43,16 @@ public sealed interface PaxosMessage {
   /** The responder is at {@code version}, too far behind to vote in the requested instance. */
   record Lagging(Bytes key, long version) implements PaxosMessage {}
 
-  /** Asks for the responder's version and acceptor state, for a linearizable read. */
-  record ReadQuery(Bytes key, long queryId, long knownVersion) implements PaxosMessage {}
+  /**
+   * Asks for the responder's version and acceptor state, for a linearizable read, under the
+   * configuration of {@code epoch} (only an acceptor at that epoch answers).
+   */
+  record ReadQuery(Bytes key, long queryId, long knownVersion, long epoch) implements PaxosMessage {
+    /** A query of epoch 0 (a static cluster). */
+    public ReadQuery(Bytes key, long queryId, long knownVersion) {
+      this(key, queryId, knownVersion, 0);
+    }
+  }
 
   /**
    * The answer to a {@link ReadQuery}.
@@ -62,4 +70,22 @@ public sealed interface PaxosMessage {
       Ballot acceptedBallot,
       Proposal accepted)
       implements PaxosMessage {}
+
+  /**
+   * The responder's configuration of the key is newer than that of the request it answers (a
+   * prepare, accept or read query of an older epoch): it takes no part in that epoch any more. The
+   * coordinator backs off until its node has adopted a configuration of at least {@code epoch}.
+   */
+  record Stale(Bytes key, long epoch) implements PaxosMessage {}
+
+  /**
+   * Make durable that {@code proposal} is chosen at {@code version} (learning it if newer), then
+   * answer {@link Synced}. Sent while a key moves, to the group it moves to, so that a majority of
+   * that group durably knows every value the old group chose (PAXOS.md, "Moving a key between
+   * groups").
+   */
+  record Sync(Bytes key, long version, Proposal proposal) implements PaxosMessage {}
+
+  /** The responder durably knows the key at {@code version} or later. */
+  record Synced(Bytes key, long version) implements PaxosMessage {}
 }

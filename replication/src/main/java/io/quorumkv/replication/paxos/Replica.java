@@ -15,6 +15,9 @@ import io.quorumkv.replication.paxos.PaxosMessage.Promise;
 import io.quorumkv.replication.paxos.PaxosMessage.ReadQuery;
 import io.quorumkv.replication.paxos.PaxosMessage.ReadState;
 import io.quorumkv.replication.paxos.PaxosMessage.Reject;
+import io.quorumkv.replication.paxos.PaxosMessage.Stale;
+import io.quorumkv.replication.paxos.PaxosMessage.Sync;
+import io.quorumkv.replication.paxos.PaxosMessage.Synced;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -113,12 +116,12 @@ public final class Replica {
    */
   public Effects submit(ClientRequest request, long nowMillis) {
     advance(nowMillis);
-    List<Integer> group = groups.replicasOf(request.key());
-    if (!group.contains(self)) {
+    GroupConfig config = groups.configOf(request.key());
+    if (!config.contains(self)) {
       out.replies.add(
           new Effects.ClientReply(request.opId(), new Failed("node " + self + " is no replica")));
     } else {
-      Coordinator c = coordinators.computeIfAbsent(request.key(), k -> new Coordinator(k, group));
+      Coordinator c = coordinators.computeIfAbsent(request.key(), k -> new Coordinator(k, config));
       c.queue.add(new Op(request));
       wakeAt(request.deadlineMillis());
       if (c.active == null) {
@@ -153,6 +156,29 @@ public final class Replica {
     for (Map.Entry<Bytes, KeyState> e : List.copyOf(states.entrySet())) {
       if (Fence.isUnknown(e.getValue())) {
         persist(e.getKey(), Fence.rebuild(e.getValue(), List.of(peersAbsent)));
+      }
+    }
+    return finishInput();
+  }
+
+  /**
+   * The caller's {@link ReplicaGroups} now answers a newer configuration for some keys (a move
+   * started or finished, a split): requests running under an older one start again under the new
+   * one (their earlier attempts stay what they were: a write that may have applied keeps saying
+   * so), and a request of a key this node no longer replicates ends (failed, or unknown if it may
+   * have applied). Messages of older epochs are refused from now on.
+   */
+  public Effects configurationChanged(long nowMillis) {
+    advance(nowMillis);
+    for (Coordinator c : List.copyOf(coordinators.values())) {
+      GroupConfig now = groups.configOf(c.key);
+      if (now.epoch() == c.config.epoch()) {
+        continue;
+      }
+      c.config = now;
+      Op op = c.active;
+      if (op != null && op.phase != Phase.WAITING) {
+        begin(c, op);
       }
     }
     return finishInput();
@@ -233,8 +259,26 @@ public final class Replica {
   // ---------------------------------------------------------------- message dispatch
 
   private void handle(int from, PaxosMessage m) {
-    List<Integer> group = groups.replicasOf(m.key());
-    if (!group.contains(self) || !group.contains(from)) {
+    if (m instanceof Stale st) {
+      onStale(st);
+      return;
+    }
+    if (m instanceof Sync sy) {
+      onSync(from, sy); // a statement of fact, from whichever group learned it
+      return;
+    }
+    GroupConfig config = groups.configOf(m.key());
+    long epoch = requestEpoch(m);
+    if (epoch >= 0 && epoch != config.epoch()) {
+      if (epoch < config.epoch() && config.contains(self)) {
+        // An older configuration's request: this acceptor has left that epoch for good (its
+        // configuration is durable before it is used), so it takes no part; say why.
+        send(from, new Stale(m.key(), config.epoch()));
+      }
+      // A newer one: this node has not adopted it yet and stays silent until it has.
+      return;
+    }
+    if (!config.contains(self) || !config.contains(from)) {
       return; // not ours, or from a stranger: ignore
     }
     KeyState s = state(m.key());
@@ -261,7 +305,36 @@ public final class Replica {
       onReject(from, r);
     } else if (m instanceof ReadState r) {
       onReadState(from, r);
+    } else if (m instanceof Synced sd) {
+      onSynced(from, sd);
     }
+  }
+
+  /** The configuration epoch a request is made under, or -1 for messages valid in any epoch. */
+  private static long requestEpoch(PaxosMessage m) {
+    if (m instanceof Prepare p) {
+      return p.ballot().epoch();
+    }
+    if (m instanceof Accept a) {
+      return a.ballot().epoch();
+    }
+    if (m instanceof ReadQuery q) {
+      return q.epoch();
+    }
+    return -1;
+  }
+
+  /**
+   * Makes the chosen value durable here (learning it if newer, else rewriting the state this
+   * replica holds, which is at least as new), then answers with the version now durable: the answer
+   * leaves only after the synced write (the ordering rule of {@link Effects}).
+   */
+  private void onSync(int from, Sync sy) {
+    KeyState s = state(sy.key());
+    KeyState next = Acceptor.learn(s, sy.version(), sy.proposal());
+    KeyState durable = next != null ? next : s;
+    persist(sy.key(), durable);
+    send(from, new Synced(sy.key(), durable.version()));
   }
 
   private void acceptorResult(int from, Bytes key, Acceptor.Result r) {
@@ -298,7 +371,7 @@ public final class Replica {
   }
 
   private void broadcast(Coordinator c, PaxosMessage m) {
-    for (int node : c.group) {
+    for (int node : c.config.members()) {
       send(node, m);
     }
   }
@@ -336,22 +409,24 @@ public final class Replica {
     /** Phase 1 with a prepared ballot. */
     PREPARE,
     /** Phase 2, fast or after prepare. */
-    ACCEPT
+    ACCEPT,
+    /** A settle: making the chosen value durable at a majority of the next group. */
+    SYNC
   }
 
   /** Per-key coordinator state: the queue of requests and the one running. */
   private static final class Coordinator {
     final Bytes key;
-    final List<Integer> group;
-    final int quorum;
+    GroupConfig config;
     final ArrayDeque<Op> queue = new ArrayDeque<>();
     Op active;
-    long maxRound = Ballot.FAST_ROUND;
 
-    Coordinator(Bytes key, List<Integer> group) {
+    /** The highest ballot seen in rejections (its round is raised past within its epoch). */
+    Ballot maxSeen = Ballot.ZERO;
+
+    Coordinator(Bytes key, GroupConfig config) {
       this.key = key;
-      this.group = group;
-      this.quorum = group.size() / 2 + 1;
+      this.config = config;
     }
   }
 
@@ -368,6 +443,8 @@ public final class Replica {
     Proposal highestAccepted;
     long queryId;
     final Map<Integer, ReadState> reads = new HashMap<>();
+    long syncVersion;
+    Proposal syncChosen;
     long attemptDeadline;
     long retryAt;
     int retries;
@@ -415,6 +492,17 @@ public final class Replica {
 
   /** (Re)starts an operation against the latest value this replica knows. */
   private void begin(Coordinator c, Op op) {
+    c.config = groups.configOf(c.key);
+    if (!c.config.contains(self)) {
+      // The key moved away from this node while the request waited or ran.
+      finish(
+          c,
+          op,
+          op.mayHaveApplied
+              ? new Unknown("the key moved to another group; the write may still be chosen")
+              : new Failed("node " + self + " is no replica of this key any more"));
+      return;
+    }
     KeyState s = state(c.key);
     Operation o = op.req.operation();
     if (o.isWrite() && s.chosen() != null) {
@@ -449,7 +537,7 @@ public final class Replica {
     if (!o.isWrite()) {
       newAttempt(op, Phase.READ);
       op.queryId = nextQueryId++;
-      broadcast(c, new ReadQuery(c.key, op.queryId, s.version()));
+      broadcast(c, new ReadQuery(c.key, op.queryId, s.version(), c.config.epoch()));
       return;
     }
     Decision fast = ownsFastBallot(s) ? decide(c, op, s) : Decision.SKIP;
@@ -462,7 +550,7 @@ public final class Replica {
       // was taken against chosen(v), which is the predecessor of whatever instance v + 1 chooses.
       newAttempt(op, Phase.ACCEPT);
       op.instance = s.instance();
-      op.ballot = Ballot.fast(self);
+      op.ballot = Ballot.fast(c.config.epoch(), self);
       op.proposal = newProposal(s, op, w.value());
       op.proposed.put(op.instance, op.proposal);
       op.mayHaveApplied = true;
@@ -470,14 +558,36 @@ public final class Replica {
     } else {
       // Not the owner, or the condition is false here: a "not applied" answer must come from a
       // prepared round (a linearizable read that completes any in-flight value first).
-      newAttempt(op, Phase.PREPARE);
-      op.instance = s.instance();
-      long round =
-          Math.max(Math.max(c.maxRound, s.promised().round()), Ballot.FIRST_PREPARED_ROUND - 1) + 1;
-      c.maxRound = round;
-      op.ballot = new Ballot(round, self);
-      broadcast(c, new Prepare(c.key, op.instance, op.ballot));
+      prepare(c, op, s);
     }
+  }
+
+  /** Starts phase 1 in the next instance with a ballot above any this coordinator has seen. */
+  private void prepare(Coordinator c, Op op, KeyState s) {
+    newAttempt(op, Phase.PREPARE);
+    op.instance = s.instance();
+    op.ballot = nextBallot(c, s);
+    broadcast(c, new Prepare(c.key, op.instance, op.ballot));
+  }
+
+  /**
+   * A prepared ballot of the configuration's epoch whose round exceeds every round of that epoch
+   * seen for the key (its own acceptor's promise and rejections). Ballots of older epochs are below
+   * it whatever their round; one of a newer epoch means this node's configuration is behind, and
+   * the prepare will be refused until it catches up.
+   */
+  private Ballot nextBallot(Coordinator c, KeyState s) {
+    long epoch = c.config.epoch();
+    long round = Ballot.FIRST_PREPARED_ROUND - 1;
+    if (c.maxSeen.epoch() == epoch) {
+      round = Math.max(round, c.maxSeen.round());
+    }
+    if (s.promised().epoch() == epoch) {
+      round = Math.max(round, s.promised().round());
+    }
+    Ballot b = new Ballot(epoch, round + 1, self);
+    c.maxSeen = b;
+    return b;
   }
 
   private boolean ownsFastBallot(KeyState s) {
@@ -553,7 +663,7 @@ public final class Replica {
       op.highestAccepted = p.accepted();
     }
     Coordinator c = coordinators.get(p.key());
-    if (op.yes.size() >= c.quorum) {
+    if (c.config.hasQuorum(op.yes)) {
       onPrepared(c, op);
     }
   }
@@ -572,7 +682,7 @@ public final class Replica {
       // Nothing in flight: chosen(s.version) is the latest value (linearization point, PAXOS.md).
       Operation o = op.req.operation();
       if (!o.isWrite()) {
-        finish(c, op, new ReadOk(s.value(), s.version()));
+        finishRead(c, op, s.version(), s.chosen());
         return;
       }
       Decision d = decide(c, op, s);
@@ -606,13 +716,13 @@ public final class Replica {
     }
     op.yes.add(from);
     Coordinator c = coordinators.get(a.key());
-    if (op.yes.size() < c.quorum) {
+    if (!c.config.hasQuorum(op.yes)) {
       return;
     }
     // Chosen. Learn locally, tell the others, then answer or continue.
     Proposal chosen = op.proposal;
     learn(c.key, op.instance, chosen);
-    for (int node : c.group) {
+    for (int node : c.config.members()) {
       if (node != self) {
         send(node, new Commit(c.key, op.instance, chosen));
       }
@@ -621,7 +731,7 @@ public final class Replica {
     if (o.isWrite() && chosen.requestId().equals(op.req.requestId())) {
       finish(c, op, new Applied(op.instance, chosen.value()));
     } else if (!o.isWrite()) {
-      finish(c, op, new ReadOk(chosen.value(), op.instance));
+      finishRead(c, op, op.instance, chosen);
     } else {
       begin(c, op); // we completed someone else's value; now try ours
     }
@@ -632,7 +742,9 @@ public final class Replica {
     if (c == null) {
       return;
     }
-    c.maxRound = Math.max(c.maxRound, r.promised().round());
+    if (r.promised().greaterThan(c.maxSeen)) {
+      c.maxSeen = r.promised();
+    }
     Op op = c.active;
     if (op == null
         || (op.phase != Phase.PREPARE && op.phase != Phase.ACCEPT)
@@ -641,9 +753,51 @@ public final class Replica {
       return;
     }
     op.no.add(from);
-    if (op.no.size() > c.group.size() - c.quorum) {
+    if (c.config.quorumUnreachable(op.no)) {
       backoff(op); // a quorum is out of reach at this ballot: contention
     }
+  }
+
+  /**
+   * An acceptor is at a newer configuration than the running attempt: back off and try again; by
+   * then the node may have adopted it ({@link #configurationChanged} restarts the attempt at once).
+   */
+  private void onStale(Stale st) {
+    Coordinator c = coordinators.get(st.key());
+    Op op = c == null ? null : c.active;
+    if (op != null && op.phase != Phase.WAITING && st.epoch() > c.config.epoch()) {
+      backoff(op);
+    }
+  }
+
+  /** A member of the next group durably holds the key at {@code version} or later. */
+  private void onSynced(int from, Synced sd) {
+    Coordinator c = coordinators.get(sd.key());
+    Op op = c == null ? null : c.active;
+    if (op == null || op.phase != Phase.SYNC || sd.version() < op.syncVersion) {
+      return;
+    }
+    op.yes.add(from);
+    if (c.config.hasNextQuorum(op.yes)) {
+      finish(c, op, new ReadOk(op.syncChosen.value(), op.syncVersion));
+    }
+  }
+
+  /**
+   * Answers a linearizable read of {@code chosen} at {@code version}; a {@link Operation.Settle} of
+   * a moving key first makes it durable at a majority of the next group.
+   */
+  private void finishRead(Coordinator c, Op op, long version, Proposal chosen) {
+    if (op.req.operation() instanceof Operation.Settle && c.config.moving() && version > 0) {
+      newAttempt(op, Phase.SYNC);
+      op.syncVersion = version;
+      op.syncChosen = chosen;
+      for (int node : c.config.next()) {
+        send(node, new Sync(c.key, version, chosen));
+      }
+      return;
+    }
+    finish(c, op, new ReadOk(chosen == null ? null : chosen.value(), version));
   }
 
   private void onReadState(int from, ReadState r) {
@@ -656,7 +810,7 @@ public final class Replica {
       return;
     }
     op.reads.put(from, r);
-    if (op.reads.size() < c.quorum) {
+    if (!c.config.hasQuorum(op.reads.keySet())) {
       return;
     }
     long max = 0;
@@ -671,14 +825,7 @@ public final class Replica {
     for (ReadState rs : op.reads.values()) {
       if (rs.version() == max && rs.accepted() != null) {
         // A value may be in flight for max + 1: complete it with a full round first.
-        newAttempt(op, Phase.PREPARE);
-        op.instance = s.instance();
-        long round =
-            Math.max(Math.max(c.maxRound, s.promised().round()), Ballot.FIRST_PREPARED_ROUND - 1)
-                + 1;
-        c.maxRound = round;
-        op.ballot = new Ballot(round, self);
-        broadcast(c, new Prepare(c.key, op.instance, op.ballot));
+        prepare(c, op, s);
         return;
       }
     }
@@ -687,6 +834,6 @@ public final class Replica {
         send(e.getKey(), new Commit(c.key, max, s.chosen())); // read repair
       }
     }
-    finish(c, op, new ReadOk(s.value(), s.version()));
+    finishRead(c, op, s.version(), s.chosen());
   }
 }

@@ -16,6 +16,9 @@ import io.quorumkv.replication.paxos.PaxosMessage.Promise;
 import io.quorumkv.replication.paxos.PaxosMessage.ReadQuery;
 import io.quorumkv.replication.paxos.PaxosMessage.ReadState;
 import io.quorumkv.replication.paxos.PaxosMessage.Reject;
+import io.quorumkv.replication.paxos.PaxosMessage.Stale;
+import io.quorumkv.replication.paxos.PaxosMessage.Sync;
+import io.quorumkv.replication.paxos.PaxosMessage.Synced;
 import io.quorumkv.replication.paxos.Proposal;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,9 @@ public final class MessageCodec {
   private static final int MEMBERSHIP_ANSWER = 13;
   private static final int STATE_SCAN = 14;
   private static final int STATE_CHUNK = 15;
+  private static final int STALE = 16;
+  private static final int SYNC = 17;
+  private static final int SYNCED = 18;
   private static final int MAX_KEYS = 1 << 20;
 
   private MessageCodec() {}
@@ -73,13 +79,20 @@ public final class MessageCodec {
       w.writeByte(LAGGING).writeBytes(l.key()).writeVarLong(l.version());
     } else if (m instanceof ReadQuery q) {
       w.writeByte(READ_QUERY).writeBytes(q.key()).writeVarLong(q.queryId());
-      w.writeVarLong(q.knownVersion());
+      w.writeVarLong(q.knownVersion()).writeVarLong(q.epoch());
     } else if (m instanceof ReadState r) {
       w.writeByte(READ_STATE).writeBytes(r.key()).writeVarLong(r.queryId());
       w.writeVarLong(r.version());
       writeOptional(w, r.chosen());
       KeyStateCodec.writeBallot(w, r.acceptedBallot());
       writeOptional(w, r.accepted());
+    } else if (m instanceof Stale st) {
+      w.writeByte(STALE).writeBytes(st.key()).writeVarLong(st.epoch());
+    } else if (m instanceof Sync sy) {
+      w.writeByte(SYNC).writeBytes(sy.key()).writeVarLong(sy.version());
+      KeyStateCodec.writeProposal(w, sy.proposal());
+    } else if (m instanceof Synced sd) {
+      w.writeByte(SYNCED).writeBytes(sd.key()).writeVarLong(sd.version());
     } else {
       throw new IllegalArgumentException("unknown message " + m);
     }
@@ -216,10 +229,13 @@ public final class MessageCodec {
         case REJECT -> new Reject(key, r.readVarLong(), ballot(r), ballot(r));
         case COMMIT -> new Commit(key, r.readVarLong(), KeyStateCodec.readProposal(r));
         case LAGGING -> new Lagging(key, r.readVarLong());
-        case READ_QUERY -> new ReadQuery(key, r.readVarLong(), r.readVarLong());
+        case READ_QUERY -> new ReadQuery(key, r.readVarLong(), r.readVarLong(), r.readVarLong());
         case READ_STATE ->
             new ReadState(
                 key, r.readVarLong(), r.readVarLong(), readOptional(r), ballot(r), readOptional(r));
+        case STALE -> new Stale(key, r.readVarLong());
+        case SYNC -> new Sync(key, r.readVarLong(), KeyStateCodec.readProposal(r));
+        case SYNCED -> new Synced(key, r.readVarLong());
         default -> throw new MalformedDataException("unknown message type " + type);
       };
     } catch (IllegalArgumentException e) {

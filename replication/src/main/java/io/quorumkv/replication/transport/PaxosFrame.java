@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * One frame on the wire: many messages from one sender. Wire format: {@code length:int32 (of what
- * follows) | version:u8 (=1) | sender:varint | count:varint | message*} (see {@link MessageCodec});
+ * follows) | version:u8 (=2) | sender:varint | count:varint | message*} (see {@link MessageCodec});
  * Paxos and node messages are told apart by their type byte. A frame with no message is the hello a
  * dialing node sends first, naming itself.
  *
@@ -15,8 +15,11 @@ import java.util.List;
  *     messages} is not kept: they go to a different consumer)
  */
 public record PaxosFrame(int sender, List<PaxosMessage> messages, List<NodeMessage> nodeMessages) {
-  /** The only wire format version so far. */
-  public static final int VERSION = 1;
+  /**
+   * The wire format version: 2 since ballots carry their configuration epoch (version 1 frames,
+   * from nodes built before that, are refused as malformed, which closes only that connection).
+   */
+  public static final int VERSION = 2;
 
   /** Copies the lists. */
   public PaxosFrame {
