@@ -41,9 +41,13 @@ public sealed interface Operation {
    * A linearizable read that also makes the key's latest chosen value durable at a majority of the
    * group the key moves to ({@link PaxosMessage.Sync}), answered as a read. The migration of a
    * segment settles each of its keys this way under the joint configuration before the move
-   * completes (PAXOS.md, "Moving a key between groups"). Never serialized.
+   * completes (PAXOS.md, "Moving a key between groups"). It fails unless the coordinator's
+   * configuration of the key is the moving one of {@code epoch}: settled under any other, it would
+   * prove nothing about the move. Never serialized.
+   *
+   * @param epoch the epoch of the moving configuration this settle is for
    */
-  record Settle() implements Operation {
+  record Settle(long epoch) implements Operation {
     @Override
     public Decision decide(Bytes current, long version) {
       throw new UnsupportedOperationException("settling decides nothing");

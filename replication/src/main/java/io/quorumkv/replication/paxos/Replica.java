@@ -184,6 +184,26 @@ public final class Replica {
     return finishInput();
   }
 
+  /**
+   * Forgets the in-memory state of a key this node no longer replicates (its segment moved away),
+   * once {@link #configurationChanged} has ended its requests; the caller deletes the key's record
+   * from storage, ordered after every write already issued. Safe because ballots carry their epoch:
+   * if the key comes back to this node later, it starts empty in a newer epoch, where nothing it
+   * promised or accepted before can be reused or matter (PAXOS.md, "Moving a key between groups").
+   *
+   * @throws IllegalStateException if this node is a replica of the key
+   */
+  public void forget(Bytes key) {
+    if (groups.configOf(key).contains(self)) {
+      throw new IllegalStateException("node " + self + " still replicates " + key);
+    }
+    states.remove(key);
+    Coordinator c = coordinators.get(key);
+    if (c != null && c.active == null && c.queue.isEmpty()) {
+      coordinators.remove(key);
+    }
+  }
+
   /** Handles a message from node {@code from}. */
   public Effects step(int from, PaxosMessage message) {
     handle(from, message);
@@ -505,6 +525,21 @@ public final class Replica {
     }
     KeyState s = state(c.key);
     Operation o = op.req.operation();
+    if (o instanceof Operation.Settle settle
+        && (settle.epoch() != c.config.epoch() || !c.config.moving())) {
+      finish(
+          c,
+          op,
+          new Failed(
+              "node "
+                  + self
+                  + " has the key at epoch "
+                  + c.config.epoch()
+                  + (c.config.moving() ? " (moving)" : "")
+                  + ", not the moving epoch "
+                  + settle.epoch()));
+      return;
+    }
     if (o.isWrite() && s.chosen() != null) {
       switch (s.chosen().lookup(op.req.requestId())) {
         case APPLIED -> {
@@ -788,7 +823,7 @@ public final class Replica {
    * a moving key first makes it durable at a majority of the next group.
    */
   private void finishRead(Coordinator c, Op op, long version, Proposal chosen) {
-    if (op.req.operation() instanceof Operation.Settle && c.config.moving() && version > 0) {
+    if (op.req.operation() instanceof Operation.Settle && version > 0) {
       newAttempt(op, Phase.SYNC);
       op.syncVersion = version;
       op.syncChosen = chosen;

@@ -51,6 +51,11 @@ class PaxosSimTest {
       totals[5] += run.wipes();
       totals[6] += run.rebuilds();
     }
+    if (totals.length > 9) {
+      totals[7] += run.moves();
+      totals[8] += run.splits();
+      totals[9] += run.drops();
+    }
     if (run.violation() != null) {
       return run.violation();
     }
@@ -133,6 +138,81 @@ class PaxosSimTest {
     Files.writeString(report, summary + String.join("\n", failures), StandardCharsets.UTF_8);
     assertThat(failures).as(summary).isEmpty();
     assertThat(totals[5]).as("disks wiped: " + summary).isPositive();
+    assertThat(totals[4]).as(summary).isLessThanOrEqualTo(Math.max(1, count / 200));
+  }
+
+  static String replayTopology(long seed) {
+    return "mvn -B -o -pl replication test"
+        + " -Dtest=PaxosSimTest#seedsWithTopologyChangesAreLinearizable -Dsim.topologySeed="
+        + seed;
+  }
+
+  /** The configuration of a topology seed: the ordinary one plus two spare nodes, moves on. */
+  static Simulation.Config topologyConfigFor(long seed) {
+    return configFor(seed).withTopology(2, Simulation.Handoff.SAFE);
+  }
+
+  /**
+   * Topology changes on top of every other fault except disk loss: segments move between groups of
+   * the nodes (the joint configuration, settling, the new group; PAXOS.md, "Moving a key between
+   * groups") and split (every epoch bumps) while clients run and the nemesis drops, duplicates,
+   * reorders, partitions and crashes, sources and targets of moves included. Its own seed range
+   * (from 2,000,000). System properties: {@code sim.topologySeed} replays one, {@code
+   * sim.topologySeeds} (default 3000) and {@code sim.topologyFirstSeed} choose a range.
+   */
+  @Test
+  void seedsWithTopologyChangesAreLinearizable() throws IOException {
+    String one = System.getProperty("sim.topologySeed");
+    long first = Long.getLong("sim.topologyFirstSeed", 2_000_000);
+    long count = Long.getLong("sim.topologySeeds", 3000);
+    if (one != null) {
+      first = Long.parseLong(one);
+      count = 1;
+    }
+    long[] totals = new long[10];
+    List<String> failures = new ArrayList<>();
+    long start = System.nanoTime();
+    for (long seed = first; seed < first + count && failures.size() < 3; seed++) {
+      Simulation.Config cfg = topologyConfigFor(seed);
+      String why = checkSeed(seed, cfg, totals);
+      if (why != null) {
+        String msg =
+            "topology seed "
+                + seed
+                + " ("
+                + cfg.replicas()
+                + " replicas + "
+                + cfg.spares()
+                + " spares) failed: "
+                + why
+                + "\nreplay: "
+                + replayTopology(seed);
+        LOG.error(msg);
+        failures.add(msg);
+      }
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    String summary =
+        String.format(
+            "PaxosSimTest topology: seeds %d..%d, %d operations checked, %d unknown outcomes,"
+                + " %d crashes, %d segment moves, %d splits, %d segments dropped by nodes they"
+                + " left, %d inconclusive, %d ms wall%n",
+            first,
+            first + count - 1,
+            totals[0],
+            totals[3],
+            totals[2],
+            totals[7],
+            totals[8],
+            totals[9],
+            totals[4],
+            millis);
+    LOG.info(summary);
+    Path report = Path.of("target", "sim-topology-report.txt");
+    Files.createDirectories(report.getParent());
+    Files.writeString(report, summary + String.join("\n", failures), StandardCharsets.UTF_8);
+    assertThat(failures).as(summary).isEmpty();
+    assertThat(totals[7]).as("segment moves: " + summary).isGreaterThanOrEqualTo(count);
     assertThat(totals[4]).as(summary).isLessThanOrEqualTo(Math.max(1, count / 200));
   }
 

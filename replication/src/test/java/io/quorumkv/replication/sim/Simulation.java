@@ -8,6 +8,7 @@ import io.quorumkv.replication.paxos.CasResult;
 import io.quorumkv.replication.paxos.ClientRequest;
 import io.quorumkv.replication.paxos.Effects;
 import io.quorumkv.replication.paxos.Fence;
+import io.quorumkv.replication.paxos.GroupConfig;
 import io.quorumkv.replication.paxos.KeyState;
 import io.quorumkv.replication.paxos.KeyStateCodec;
 import io.quorumkv.replication.paxos.Operation;
@@ -17,7 +18,6 @@ import io.quorumkv.replication.paxos.PaxosConfig;
 import io.quorumkv.replication.paxos.PaxosMessage;
 import io.quorumkv.replication.paxos.Proposal;
 import io.quorumkv.replication.paxos.Replica;
-import io.quorumkv.replication.paxos.ReplicaGroups;
 import io.quorumkv.replication.paxos.RequestId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -57,6 +57,8 @@ final class Simulation {
    *     identity marker included); one node at a time, and not while another is rebuilding
    * @param rebuild whether a node that lost its disk rebuilds from its peers behind acceptor fences
    *     (PAXOS.md); off, it rejoins empty as if new, to prove the simulator catches that
+   * @param spares nodes beyond the first group, which segments move to and from
+   * @param handoff whether segments move between groups during the run, and how
    */
   record Config(
       int replicas,
@@ -70,7 +72,9 @@ final class Simulation {
       boolean amnesia,
       boolean allLazy,
       boolean diskLoss,
-      boolean rebuild) {
+      boolean rebuild,
+      int spares,
+      Handoff handoff) {
 
     /** A configuration without disk loss. */
     Config(
@@ -96,7 +100,9 @@ final class Simulation {
           amnesia,
           allLazy,
           false,
-          true);
+          true,
+          0,
+          Handoff.NONE);
     }
 
     /** The same configuration with disk loss on, rebuilt from peers or (broken) not. */
@@ -113,7 +119,31 @@ final class Simulation {
           amnesia,
           allLazy,
           true,
-          rebuildFromPeers);
+          rebuildFromPeers,
+          spares,
+          handoff);
+    }
+
+    /**
+     * The same configuration on {@code replicas + spares} nodes whose segments move between groups
+     * (and split) during the run, by {@code handoff}; without disk loss.
+     */
+    Config withTopology(int spares, Handoff handoff) {
+      return new Config(
+          replicas,
+          clients,
+          keys,
+          opsPerClient,
+          dropRate,
+          dupRate,
+          crashes,
+          partitions,
+          amnesia,
+          allLazy,
+          false,
+          true,
+          spares,
+          handoff);
     }
 
     /** A configuration with every write's durability as the replica asks. */
@@ -146,6 +176,19 @@ final class Simulation {
     }
   }
 
+  /** How the simulated migration driver moves a segment from group G to group G'. */
+  enum Handoff {
+    /** No topology changes: one static group at epoch 0. */
+    NONE,
+    /**
+     * The protocol of PAXOS.md ("Moving a key between groups"): the joint configuration, then once
+     * a majority of G adopted it every key of the segment is settled, then G' alone.
+     */
+    SAFE,
+    /** Broken on purpose: G' takes over without the keys being settled. */
+    SKIP_SETTLE
+  }
+
   /**
    * What a run produced.
    *
@@ -158,6 +201,9 @@ final class Simulation {
    * @param finalReadsOk whether the post-heal reads all completed (liveness)
    * @param wipes disk losses
    * @param rebuilds rebuilds from peers that completed
+   * @param moves segment moves completed
+   * @param splits epoch bumps of every segment (what a segment split does to the core)
+   * @param drops segments a node deleted after they moved away from it
    */
   record Run(
       List<HistoryOp> history,
@@ -167,20 +213,30 @@ final class Simulation {
       long simMillis,
       boolean finalReadsOk,
       int wipes,
-      int rebuilds) {}
+      int rebuilds,
+      int moves,
+      int splits,
+      int drops) {}
 
   private static final long CLIENT_TIMEOUT = 400;
   private static final long COORDINATOR_TIMEOUT = 300;
   private static final int MAX_ATTEMPTS = 3;
   private static final long TICK = 5;
   private static final long TIME_LIMIT = 120_000;
+  private static final int SEGMENTS = 2;
 
   private final long seed;
   private final Config cfg;
   private final Random rnd;
   private final PriorityQueue<Event> events = new PriorityQueue<>();
   private final Node[] nodes;
-  private final ReplicaGroups groups;
+
+  /** The cluster map (the authority the driver changes; nodes adopt it later, durably). */
+  private final GroupConfig[] map;
+
+  private long mapVersion = 1;
+  private final Map<Bytes, Integer> keyIndex = new HashMap<>();
+  private final Driver driver = new Driver();
   private final PaxosConfig paxos = new PaxosConfig(60, 4, 64, 8);
   private final HistoryRecorder recorder = new HistoryRecorder();
   private final Map<Long, Client.Attempt> attempts = new HashMap<>();
@@ -194,6 +250,9 @@ final class Simulation {
   private int crashes;
   private int wipes;
   private int rebuilds;
+  private int moves;
+  private int splits;
+  private int drops;
   private int activeClients;
   private int nextProcess;
   private String violation;
@@ -208,15 +267,26 @@ final class Simulation {
     for (int i = 0; i < cfg.replicas(); i++) {
       group.add(i);
     }
-    this.groups = ReplicaGroups.fixed(group);
-    this.nodes = new Node[cfg.replicas()];
+    for (int k = 0; k < cfg.keys(); k++) {
+      keys.add(Bytes.utf8("k" + k));
+      keyIndex.put(keys.get(k), k);
+    }
+    boolean topology = cfg.handoff() != Handoff.NONE;
+    // Without topology changes: one static group at epoch 0, exactly ReplicaGroups.fixed.
+    this.map = new GroupConfig[topology ? SEGMENTS : 1];
+    for (int i = 0; i < map.length; i++) {
+      map[i] = GroupConfig.stable(topology ? 1 : 0, group);
+    }
+    this.nodes = new Node[cfg.replicas() + cfg.spares()];
     for (int i = 0; i < nodes.length; i++) {
       nodes[i] = new Node(i);
       nodes[i].start();
     }
-    for (int k = 0; k < cfg.keys(); k++) {
-      keys.add(Bytes.utf8("k" + k));
-    }
+  }
+
+  /** The segment of a key: keys are spread over the segments by their index. */
+  private int segmentOf(Bytes key) {
+    return keyIndex.get(key) % map.length;
   }
 
   long seed() {
@@ -249,13 +319,30 @@ final class Simulation {
     if (cfg.crashes() || cfg.partitions()) {
       at(50 + rnd.nextInt(200), this::nemesis);
     }
+    if (cfg.handoff() != Handoff.NONE) {
+      at(20 + rnd.nextInt(100), driver::step);
+      for (Node n : nodes) {
+        at(rnd.nextInt(100), () -> refreshMap(n));
+      }
+    }
     while (!events.isEmpty() && activeClients > 0 && violation == null && now < TIME_LIMIT) {
       Event e = events.poll();
       now = e.time();
       e.action().run();
     }
     boolean finalOk = violation != null || healAndReadAll();
-    return new Run(recorder.history(), violation, messages, crashes, now, finalOk, wipes, rebuilds);
+    return new Run(
+        recorder.history(),
+        violation,
+        messages,
+        crashes,
+        now,
+        finalOk,
+        wipes,
+        rebuilds,
+        moves,
+        splits,
+        drops);
   }
 
   /** Heals every fault, then reads each key through every node: all must complete. */
@@ -275,10 +362,24 @@ final class Simulation {
       now = e.time();
       e.action().run();
     }
+    // The driver finishes a move in progress (it starts none after healing), and every node adopts
+    // the final map.
+    long moveLimit = now + 20_000;
+    while (!events.isEmpty()
+        && (driver.busy() || !allAdopted())
+        && violation == null
+        && now < moveLimit) {
+      Event e = events.poll();
+      now = e.time();
+      e.action().run();
+    }
     int[] pending = {0};
     boolean[] ok = {true};
     for (Node n : nodes) {
       for (Bytes key : keys) {
+        if (!map[segmentOf(key)].contains(n.id)) {
+          continue; // reads go to the key's replicas (a node that is none answers "no replica")
+        }
         pending[0]++;
         long opId = nextOpId++;
         int h = recorder.invoke(nextProcess++ + 1000, key, Kind.READ, null, null);
@@ -492,6 +593,11 @@ final class Simulation {
 
     Replica replica;
     Outbox outbox = new Outbox();
+
+    /** The map this node adopted, durable (a crash keeps it): the configurations it uses. */
+    GroupConfig[] configs = map.clone();
+
+    long adoptedVersion = mapVersion;
     int incarnation;
     long lastSyncAt;
 
@@ -520,7 +626,7 @@ final class Simulation {
       replica =
           new Replica(
               id,
-              groups,
+              key -> configs[segmentOf(key)],
               key -> {
                 byte[] b = disk.get(key);
                 KeyState s = b == null ? null : KeyStateCodec.decode(b);
@@ -542,6 +648,56 @@ final class Simulation {
         int inc = incarnation;
         at(now + 10 + rnd.nextInt(40), () -> rebuildStep(this, inc, 0));
       }
+    }
+
+    /**
+     * Adopts the current map if it is newer: durably (in the simulator at once; the node runtime
+     * writes it with an fsync before it uses it), then the replica restarts what ran under older
+     * configurations.
+     */
+    void adopt() {
+      if (replica == null || adoptedVersion >= mapVersion) {
+        return;
+      }
+      GroupConfig[] before = configs;
+      adoptedVersion = mapVersion;
+      configs = map.clone();
+      if (replica != null) {
+        process(replica.configurationChanged(now));
+      }
+      for (int seg = 0; seg < configs.length; seg++) {
+        if (before[seg].contains(id) && !configs[seg].contains(id)) {
+          dropSegment(seg);
+        }
+      }
+    }
+
+    /**
+     * A segment moved away from this node: it forgets the keys' state and deletes their records,
+     * ordered after every write already issued (so no pending write resurrects one). A crash before
+     * that leaves the old records, which is harmless; if the segment is back by then, they stay.
+     */
+    void dropSegment(int seg) {
+      for (Bytes key : keys) {
+        if (segmentOf(key) == seg && replica != null) {
+          replica.forget(key);
+        }
+      }
+      int inc = incarnation;
+      at(
+          Math.max(lastSyncAt, now) + 1,
+          () -> {
+            if (incarnation != inc || configs[seg].contains(id)) {
+              return;
+            }
+            unsynced.removeIf(w -> segmentOf(w.key()) == seg);
+            for (Bytes key : keys) {
+              if (segmentOf(key) == seg) {
+                disk.remove(key);
+              }
+            }
+            drops++;
+          });
     }
 
     /** Loses everything durable: the state records and the identity marker. */
@@ -708,6 +864,211 @@ final class Simulation {
     at(now + 1 + rnd.nextInt(10), () -> rebuildStep(n, inc, cursor + 1));
   }
 
+  // ------------------------------------------------------------------ topology
+
+  /**
+   * A node learns the map from the metadata group every 30-120 ms, if it can reach a majority of
+   * the nodes (a stand-in for a quorum read of the map); pushes by the driver come on top.
+   */
+  private void refreshMap(Node n) {
+    if (n.replica != null && reachesMajority(n.id)) {
+      n.adopt();
+    }
+    if (!healed || driver.busy() || !allAdopted()) {
+      at(now + 30 + rnd.nextInt(90), () -> refreshMap(n));
+    }
+  }
+
+  private boolean reachesMajority(int id) {
+    int reachable = 0;
+    for (Node o : nodes) {
+      if (o.id == id || (!blocked.contains(link(o.id, id)) && !blocked.contains(link(id, o.id)))) {
+        reachable++;
+      }
+    }
+    return reachable >= nodes.length / 2 + 1;
+  }
+
+  private boolean allAdopted() {
+    for (Node n : nodes) {
+      if (n.replica != null && n.adoptedVersion < mapVersion) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Changes the map: a new version, pushed to every node after a random delay (or lost). */
+  private void publish() {
+    mapVersion++;
+    for (Node n : nodes) {
+      if (rnd.nextInt(4) != 0) {
+        at(now + 1 + rnd.nextInt(60), n::adopt);
+      }
+    }
+  }
+
+  /**
+   * The node a client sends a request to: a replica of the key's current configuration as the
+   * client last learned the map, or (one time in five) any node, which may be no replica.
+   */
+  private int pickNode(Bytes key) {
+    if (cfg.handoff() == Handoff.NONE) {
+      return rnd.nextInt(nodes.length);
+    }
+    if (rnd.nextInt(5) == 0) {
+      return rnd.nextInt(nodes.length);
+    }
+    List<Integer> members = map[segmentOf(key)].members();
+    return members.get(rnd.nextInt(members.size()));
+  }
+
+  /**
+   * The migration driver: moves one segment at a time from its group G to a group G' that swaps one
+   * member, as the balancer would, or bumps every segment's epoch (what a split does to the core).
+   * A move: the joint configuration; once a majority of G durably adopted it (no decision by G
+   * alone can happen after that), every key of the segment is settled through a replica under the
+   * joint configuration; then G' alone (PAXOS.md, "Moving a key between groups").
+   */
+  private final class Driver {
+    int segment = -1;
+    long jointEpoch;
+    int cursor;
+    long settleSeq;
+    boolean settling;
+
+    boolean busy() {
+      return segment >= 0;
+    }
+
+    void step() {
+      if (segment < 0) {
+        if (healed) {
+          return;
+        }
+        if (rnd.nextInt(5) == 0) {
+          split();
+        } else {
+          startMove();
+        }
+      } else if (!settling) {
+        GroupConfig joint = map[segment];
+        int adopted = 0;
+        for (int node : joint.replicas()) {
+          if (nodes[node].configs[segment].epoch() >= jointEpoch) {
+            adopted++;
+          }
+        }
+        // Not needed for safety (a settle's joint quorum already holds a majority of G at the joint
+        // epoch), but settling earlier would only fail and retry.
+        if (adopted >= joint.replicas().size() / 2 + 1) {
+          if (cfg.handoff() == Handoff.SKIP_SETTLE) {
+            finishMove();
+          } else {
+            settling = true;
+            cursor = 0;
+            settleNext();
+            return;
+          }
+        }
+      } else {
+        return; // settling advances by its own answers
+      }
+      at(now + 10 + rnd.nextInt(100), this::step);
+    }
+
+    void split() {
+      for (int i = 0; i < map.length; i++) {
+        map[i] = GroupConfig.stable(map[i].epoch() + 1, map[i].replicas());
+      }
+      splits++;
+      publish();
+    }
+
+    void startMove() {
+      segment = rnd.nextInt(map.length);
+      GroupConfig from = map[segment];
+      List<Integer> others = new ArrayList<>();
+      for (Node n : nodes) {
+        if (!from.contains(n.id)) {
+          others.add(n.id);
+        }
+      }
+      List<Integer> to = new ArrayList<>(from.replicas());
+      to.set(rnd.nextInt(to.size()), others.get(rnd.nextInt(others.size())));
+      jointEpoch = from.epoch() + 1;
+      map[segment] = new GroupConfig(jointEpoch, from.replicas(), to);
+      settling = false;
+      publish();
+    }
+
+    void finishMove() {
+      GroupConfig joint = map[segment];
+      map[segment] = GroupConfig.stable(joint.epoch() + 1, joint.next());
+      segment = -1;
+      settling = false;
+      moves++;
+      publish();
+      at(now + 10 + rnd.nextInt(200), this::step);
+    }
+
+    /**
+     * Settles the key at {@code cursor} of the segment through a replica that adopted the joint
+     * map.
+     */
+    void settleNext() {
+      while (cursor < keys.size() && segmentOf(keys.get(cursor)) != segment) {
+        cursor++;
+      }
+      if (cursor == keys.size()) {
+        finishMove();
+        return;
+      }
+      Bytes key = keys.get(cursor);
+      List<Integer> members = map[segment].members();
+      Node node = nodes[members.get(rnd.nextInt(members.size()))];
+      long mySeq = ++settleSeq;
+      if (node.replica == null || node.configs[segment].epoch() != jointEpoch) {
+        at(now + 5 + rnd.nextInt(30), this::settleNext);
+        return;
+      }
+      long opId = nextOpId++;
+      attempts.put(
+          opId,
+          new Client.Attempt(
+              null,
+              outcome -> {
+                if (settleSeq != mySeq) {
+                  return;
+                }
+                settleSeq++;
+                if (outcome instanceof Outcome.ReadOk) {
+                  cursor++;
+                }
+                at(now + 1 + rnd.nextInt(10), this::settleNext);
+              }));
+      node.process(
+          node.replica.submit(
+              new ClientRequest(
+                  opId,
+                  key,
+                  new Operation.Settle(jointEpoch),
+                  null,
+                  false,
+                  now + COORDINATOR_TIMEOUT),
+              now));
+      at(
+          now + CLIENT_TIMEOUT,
+          () -> {
+            if (settleSeq == mySeq) {
+              settleSeq++;
+              attempts.remove(opId);
+              settleNext();
+            }
+          });
+    }
+  }
+
   /** A lazy write waiting for an fsync. */
   private record LazyWrite(long seq, Bytes key, KeyState state) {}
 
@@ -819,7 +1180,7 @@ final class Simulation {
                   onOutcome(h, key, op, rid, n, unknownSoFar, outcome);
                 }
               }));
-      Node node = nodes[rnd.nextInt(nodes.length)];
+      Node node = nodes[pickNode(key)];
       if (node.replica != null) {
         node.process(
             node.replica.submit(

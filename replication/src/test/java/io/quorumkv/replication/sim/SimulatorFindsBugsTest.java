@@ -51,6 +51,31 @@ class SimulatorFindsBugsTest {
     assertThat(found).as("a failing seed among 3000 (disks wiped: %d)", totals[5]).isNotNegative();
   }
 
+  private static long firstFailingTopologySeed(Simulation.Handoff handoff, int seeds) {
+    long[] totals = new long[10];
+    for (long seed = 2_000_000; seed < 2_000_000 + seeds; seed++) {
+      Simulation.Config broken = PaxosSimTest.configFor(seed).withTopology(2, handoff);
+      String why = PaxosSimTest.checkSeed(seed, broken, totals);
+      if (why != null) {
+        LOG.warn("handoff {}: seed {} fails: {}", handoff, seed, why.lines().findFirst());
+        assertThat(PaxosSimTest.checkSeed(seed, PaxosSimTest.topologyConfigFor(seed), new long[10]))
+            .as("the same seed with the safe handoff")
+            .isNull();
+        return seed;
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  void movesWhoseKeysAreNotSettledAreCaught() {
+    // The new group takes over without every key's latest value made durable at a majority of it:
+    // a majority of the new group may not know a value the old group chose.
+    assertThat(firstFailingTopologySeed(Simulation.Handoff.SKIP_SETTLE, 3000))
+        .as("a failing seed among 3000")
+        .isNotNegative();
+  }
+
   @Test
   void disksThatForgetSyncedWritesAreCaught() {
     Simulation.Config broken =
