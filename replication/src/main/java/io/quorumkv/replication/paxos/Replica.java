@@ -163,10 +163,10 @@ public final class Replica {
 
   /**
    * The caller's {@link ReplicaGroups} now answers a newer configuration for some keys (a move
-   * started or finished, a split): requests running under an older one start again under the new
-   * one (their earlier attempts stay what they were: a write that may have applied keeps saying
-   * so), and a request of a key this node no longer replicates ends (failed, or unknown if it may
-   * have applied). Messages of older epochs are refused from now on.
+   * started or finished, a split): requests running or backing off under an older one start again
+   * under the new one at once (their earlier attempts stay what they were: a write that may have
+   * applied keeps saying so), and a request of a key this node no longer replicates ends (failed,
+   * or unknown if it may have applied). Messages of older epochs are refused from now on.
    */
   public Effects configurationChanged(long nowMillis) {
     advance(nowMillis);
@@ -177,8 +177,8 @@ public final class Replica {
       }
       c.config = now;
       Op op = c.active;
-      if (op != null && op.phase != Phase.WAITING) {
-        begin(c, op);
+      if (op != null) {
+        begin(c, op); // also one backing off after a Stale: what it waited for has come
       }
     }
     return finishInput();
