@@ -26,6 +26,7 @@ final class NodeIdentity {
   private static final byte[] MARKER = "marker".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ABSENT_DEPTH = "absent-depth".getBytes(StandardCharsets.US_ASCII);
   private static final String PEER_PREFIX = "peer/";
+  private static final byte[] CLUSTER_MAP = "cluster-map".getBytes(StandardCharsets.US_ASCII);
 
   /** What a node with a marker is. */
   enum Marker {
@@ -101,5 +102,15 @@ final class NodeIdentity {
   void recordPeer(int peer) {
     table.put(
         (PEER_PREFIX + peer).getBytes(StandardCharsets.US_ASCII), new byte[] {1}, Durability.SYNC);
+  }
+
+  /** The cluster map this node adopted last, in its durable form, or {@code null} if none. */
+  public byte[] clusterMap() {
+    return table.get(CLUSTER_MAP);
+  }
+
+  /** Writes the adopted cluster map durably (blocking), before the node uses it. */
+  void setClusterMap(byte[] durableForm) {
+    table.put(CLUSTER_MAP, durableForm, Durability.SYNC);
   }
 }

@@ -18,8 +18,9 @@ import io.quorumkv.replication.paxos.Outbox;
 import io.quorumkv.replication.paxos.Outcome;
 import io.quorumkv.replication.paxos.PaxosMessage;
 import io.quorumkv.replication.paxos.Replica;
-import io.quorumkv.replication.paxos.ReplicaGroups;
 import io.quorumkv.replication.paxos.RequestId;
+import io.quorumkv.replication.transport.ClientCodec;
+import io.quorumkv.replication.transport.ClientMessage;
 import io.quorumkv.replication.transport.NodeMessage;
 import io.quorumkv.replication.transport.PaxosFrame;
 import io.quorumkv.storage.Durability;
@@ -93,12 +94,33 @@ public final class ReplicaNode implements AutoCloseable {
 
   private static final int MAX_KEYS_PER_LISTING = 10_000;
 
+  /** How long past a forwarded request's own timeout its answer is awaited. */
+  private static final long FORWARD_GRACE_MILLIS = 200;
+
   private final NodeConfig config;
   private final StorageEngine engine;
   private final Table table;
   private final LongSupplier clock;
   private final List<Integer> group;
-  private final int quorum;
+
+  /**
+   * The placement this node uses (replica thread writes it, after it is durable; any thread may
+   * read it).
+   */
+  private volatile NodeTopology topology;
+
+  /** The version of the last cluster map made durable (callback thread). */
+  private long durableMapVersion;
+
+  /** Requests forwarded to a replica and not answered yet (replica thread). */
+  private final Map<Long, Forwarded> forwarded = new HashMap<>();
+
+  private long nextForwardTag = 1;
+  private final AtomicLong forwards = new AtomicLong();
+  private final AtomicLong forwardsServed = new AtomicLong();
+
+  private record Forwarded(boolean write, Consumer<Outcome> callback, ScheduledFuture<?> timeout) {}
+
   private final EventLoop loop;
   private final ExecutorService callbacks;
   private final EventLoopGroup io;
@@ -139,7 +161,8 @@ public final class ReplicaNode implements AutoCloseable {
 
   private record Waiter(boolean write, Consumer<Outcome> callback) {}
 
-  private ReplicaNode(NodeConfig config, StorageEngine engine, LongSupplier clock) {
+  private ReplicaNode(
+      NodeConfig config, StorageEngine engine, LongSupplier clock, NodeTopology initial) {
     this.config = config;
     this.engine = engine;
     this.clock = clock;
@@ -150,13 +173,14 @@ public final class ReplicaNode implements AutoCloseable {
     ids.add(config.nodeId());
     ids.sort(null);
     this.group = List.copyOf(ids);
-    this.quorum = group.size() / 2 + 1;
+    this.topology = initial == null ? NodeTopology.single(group) : initial;
+    this.durableMapVersion = topology.version();
     SplittableRandom random = new SplittableRandom(config.seed());
     this.nextKeyQuery = new AtomicLong(1 + random.nextLong(1L << 62));
     this.replica =
         new Replica(
             config.nodeId(),
-            ReplicaGroups.fixed(group),
+            key -> topology.configOf(key),
             this::loadState,
             random::nextLong,
             config.paxos(),
@@ -221,7 +245,19 @@ public final class ReplicaNode implements AutoCloseable {
    * @throws NodeStartException if a port cannot be bound
    */
   public static ReplicaNode start(NodeConfig config, StorageEngine engine, LongSupplier clock) {
-    ReplicaNode node = new ReplicaNode(config, engine, clock);
+    return start(config, engine, clock, null);
+  }
+
+  /**
+   * Starts a node with an explicit clock and the placement it adopted last ({@code null}: one
+   * static group of every node). The caller reads the durable form with {@link #storedClusterMap}
+   * and decodes it.
+   *
+   * @throws NodeStartException if a port cannot be bound
+   */
+  public static ReplicaNode start(
+      NodeConfig config, StorageEngine engine, LongSupplier clock, NodeTopology topology) {
+    ReplicaNode node = new ReplicaNode(config, engine, clock, topology);
     NodeIdentity.Marker marker;
     try {
       marker = node.identity.marker();
@@ -247,13 +283,137 @@ public final class ReplicaNode implements AutoCloseable {
       throw e;
     }
     LOG.info(
-        "node {} (zone {}) up: peers on {}, clients on {}, group {}",
+        "node {} (zone {}) up: peers on {}, clients on {}, nodes {}, {} segment(s), map version {}",
         config.nodeId(),
         config.zone(),
         node.network.localAddress(),
         node.clientServer == null ? "-" : node.clientServer.localAddress(),
-        node.group);
+        node.group,
+        node.topology.configs().size(),
+        node.topology.version());
     return node;
+  }
+
+  /** The durable form of the cluster map {@code engine}'s node adopted last, or {@code null}. */
+  public static byte[] storedClusterMap(StorageEngine engine) {
+    return new NodeIdentity(engine).clusterMap();
+  }
+
+  /** The placement this node uses now. */
+  public NodeTopology topology() {
+    return topology;
+  }
+
+  /**
+   * Adopts a newer placement: writes {@code durableForm} (the cluster map it was made from)
+   * durably, then, on the replica thread, switches to it: requests running under older
+   * configurations restart under the new ones, and keys of segments this node left are forgotten
+   * and their records deleted (after every state write already issued). An older or equal version
+   * is ignored. The future completes once the switch is done.
+   */
+  public CompletableFuture<Void> adopt(NodeTopology next, byte[] durableForm) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    try {
+      callbacks.execute(
+          () -> {
+            try {
+              if (next.version() > durableMapVersion) {
+                identity.setClusterMap(durableForm);
+                durableMapVersion = next.version();
+              }
+            } catch (StorageException e) {
+              f.completeExceptionally(e);
+              return;
+            }
+            runOnLoop(
+                () -> {
+                  switchTo(next);
+                  f.complete(null);
+                });
+          });
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(new IllegalStateException("node " + id() + " is closed"));
+    }
+    return f;
+  }
+
+  /** On the replica thread, once {@code next} is durable. */
+  private void switchTo(NodeTopology next) {
+    NodeTopology before = topology;
+    if (next.version() <= before.version() || closed || failed) {
+      return;
+    }
+    topology = next;
+    absorb(replica.configurationChanged(clock.getAsLong()));
+    boolean left = false;
+    if (before.configs().size() == next.configs().size()) {
+      for (int s = 0; s < next.configs().size(); s++) {
+        left |= before.configs().get(s).contains(id()) && !next.configs().get(s).contains(id());
+      }
+    }
+    LOG.info("node {} adopted cluster map version {}", id(), next.version());
+    if (left) {
+      replica.forgetKeysNotReplicated();
+      // Queued behind this turn's flush, so the scan starts after every write issued so far.
+      runOnLoop(() -> callbacks.execute(this::collectRecordsNotReplicated));
+    }
+  }
+
+  /** Scans this node's records (callback thread) for keys it no longer replicates. */
+  private void collectRecordsNotReplicated() {
+    List<Bytes> gone = new ArrayList<>();
+    try (Scan s = table.scan(KeyRange.of(null, null))) {
+      while (s.hasNext()) {
+        Bytes key = Bytes.wrap(s.next().key());
+        if (!topology.configOf(key).contains(id())) {
+          gone.add(key);
+        }
+      }
+    } catch (StorageException e) {
+      LOG.warn("node {}: scan for records of segments it left failed: {}", id(), e.toString());
+      return;
+    }
+    if (!gone.isEmpty()) {
+      runOnLoop(() -> deleteRecords(gone));
+    }
+  }
+
+  /**
+   * Deletes, from the replica thread (so in order with its state writes), the records of keys this
+   * node still does not replicate and holds no state of in memory; a key whose segment came back
+   * meanwhile keeps its record (old acceptor state, which is harmless in the newer epoch).
+   */
+  private void deleteRecords(List<Bytes> keys) {
+    if (closed || failed) {
+      return;
+    }
+    WriteBatch.Builder b = WriteBatch.builder();
+    int n = 0;
+    for (Bytes key : keys) {
+      if (!topology.configOf(key).contains(id())) {
+        b.delete(key.toByteArray());
+        n++;
+      }
+    }
+    if (n == 0) {
+      return;
+    }
+    int count = n;
+    CompletableFuture<Void> w;
+    try {
+      w = table.writeAsync(b.build(), Durability.BUFFERED);
+    } catch (StorageException e) {
+      w = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Void> write = w;
+    write.whenComplete(
+        (v, t) -> {
+          if (t != null) {
+            runOnLoop(() -> failStop(write));
+          } else {
+            LOG.info("node {}: deleted {} records of segments it left", id(), count);
+          }
+        });
   }
 
   /** This node's id. */
@@ -368,14 +528,11 @@ public final class ReplicaNode implements AutoCloseable {
             held.add(() -> submit(key, operation, requestId, retry, timeoutMillis, callback));
             return;
           }
-          long opId = nextOpId++;
-          waiting.put(opId, new Waiter(write, callback));
-          long now = clock.getAsLong();
-          absorb(
-              replica.submit(
-                  new ClientRequest(
-                      opId, key, operation, write ? requestId : null, retry, now + timeoutMillis),
-                  now));
+          if (!topology.configOf(key).contains(id())) {
+            forward(key, operation, requestId, retry, timeoutMillis, callback);
+            return;
+          }
+          coordinate(key, operation, requestId, retry, timeoutMillis, callback);
         };
     if (loop.inEventLoop()) {
       task.run();
@@ -386,6 +543,206 @@ public final class ReplicaNode implements AutoCloseable {
     } catch (RejectedExecutionException e) {
       callback.accept(new Outcome.Failed("node " + id() + " is closed"));
     }
+  }
+
+  /** Coordinates a request of a key this node replicates (replica thread). */
+  private void coordinate(
+      Bytes key,
+      Operation operation,
+      RequestId requestId,
+      boolean retry,
+      long timeoutMillis,
+      Consumer<Outcome> callback) {
+    boolean write = operation.isWrite();
+    long opId = nextOpId++;
+    waiting.put(opId, new Waiter(write, callback));
+    long now = clock.getAsLong();
+    absorb(
+        replica.submit(
+            new ClientRequest(
+                opId, key, operation, write ? requestId : null, retry, now + timeoutMillis),
+            now));
+  }
+
+  // ------------------------------------------------------------------ forwarding (proxy)
+
+  /**
+   * Sends a request for a key this node does not replicate one hop to a replica of it (replica
+   * thread): the same replica for a key on every node (so its writes keep Paxos' fast path), or the
+   * next one while its connection is down. An {@link Operation.Update} carries a function and
+   * cannot travel: it runs here as a linearizable read, the decision, and a compare-and-set on the
+   * version read, repeated while other writes get in between (see {@link #forwardUpdate}).
+   */
+  private void forward(
+      Bytes key,
+      Operation operation,
+      RequestId requestId,
+      boolean retry,
+      long timeoutMillis,
+      Consumer<Outcome> callback) {
+    if (operation instanceof Operation.Update u) {
+      forwardUpdate(key, u, requestId, retry, clock.getAsLong() + timeoutMillis, callback);
+      return;
+    }
+    if (operation instanceof Operation.Settle) {
+      callback.accept(new Outcome.Failed("node " + id() + " is no replica of the key to settle"));
+      return;
+    }
+    List<Integer> replicas = topology.configOf(key).members();
+    int first = Math.floorMod(key.hashCode(), replicas.size());
+    int target = replicas.get(first);
+    for (int i = 0; i < replicas.size(); i++) {
+      int candidate = replicas.get((first + i) % replicas.size());
+      if (network.connected(candidate)) {
+        target = candidate;
+        break;
+      }
+    }
+    long tag = nextForwardTag++;
+    boolean write = operation.isWrite();
+    int timeout = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutMillis));
+    byte[] body =
+        ClientCodec.body(
+            new ClientMessage.Request(
+                tag, key, operation, write ? requestId : null, retry, timeout));
+    int to = target;
+    // The replica answers by its own deadline; a reply lost on the way must not hang the caller.
+    ScheduledFuture<?> expiry =
+        loop.schedule(
+            () -> {
+              Forwarded f = forwarded.remove(tag);
+              if (f != null) {
+                f.callback()
+                    .accept(
+                        f.write()
+                            ? new CasResult.Unknown(
+                                "no answer from node " + to + " in time; the write may apply")
+                            : new Outcome.Failed("no answer from node " + to + " in time"));
+              }
+            },
+            timeoutMillis + FORWARD_GRACE_MILLIS,
+            TimeUnit.MILLISECONDS);
+    forwarded.put(tag, new Forwarded(write, callback, expiry));
+    forwards.incrementAndGet();
+    network.send(to, new NodeMessage.Forward(tag, Bytes.wrap(body)));
+  }
+
+  /**
+   * An {@link Operation.Update} of a key this node does not replicate: read the key through a
+   * replica (linearizable), decide, and write with {@link Operation.CasVersion} on the version
+   * read, under the request's id; if another write got in between (not applied, certainly), start
+   * over until the deadline. Equivalent to the replica's own evaluation: the write applies only on
+   * the exact state the decision saw. A retried request whose condition now fails answers {@link
+   * CasResult.Unknown} (an earlier attempt may be what changed it), as the replica does.
+   */
+  private void forwardUpdate(
+      Bytes key,
+      Operation.Update update,
+      RequestId requestId,
+      boolean retry,
+      long deadline,
+      Consumer<Outcome> callback) {
+    long left = deadline - clock.getAsLong();
+    if (left <= 0) {
+      callback.accept(new Outcome.Failed("deadline passed before the update was written"));
+      return;
+    }
+    forward(
+        key,
+        new Operation.Read(),
+        null,
+        false,
+        left,
+        read -> {
+          if (!(read instanceof Outcome.ReadOk r)) {
+            callback.accept(read);
+            return;
+          }
+          Operation.Decision d;
+          try {
+            d = update.decide(r.value(), r.version());
+          } catch (RuntimeException e) {
+            callback.accept(new Outcome.Failed("update function failed: " + e));
+            return;
+          }
+          if (d instanceof Operation.Decision.Skip) {
+            callback.accept(
+                retry
+                    ? new CasResult.Unknown(
+                        "retried conditional write: an earlier attempt may still complete")
+                    : new CasResult.NotApplied(r.value(), r.version()));
+            return;
+          }
+          Bytes value = ((Operation.Decision.Write) d).value();
+          forward(
+              key,
+              new Operation.CasVersion(r.version(), value),
+              requestId,
+              retry,
+              Math.max(1, deadline - clock.getAsLong()),
+              written -> {
+                if (written instanceof CasResult.NotApplied) {
+                  forwardUpdate(key, update, requestId, retry, deadline, callback);
+                } else if (written instanceof CasResult.Applied a && a.valueKnown()) {
+                  callback.accept(new CasResult.Applied(a.version(), value));
+                } else {
+                  callback.accept(written);
+                }
+              });
+        });
+  }
+
+  /** A forwarded request from {@code from}: coordinate it here, never forward it again. */
+  private void serveForward(int from, NodeMessage.Forward f) {
+    ClientMessage.Request req;
+    try {
+      req = (ClientMessage.Request) ClientCodec.parse(f.request().toByteArray());
+    } catch (RuntimeException e) {
+      // ClientCodec rejects malformed bodies (CorruptedFrameException) and a body that is not a
+      // request fails the cast: either way a bad message from one peer, answered by nothing.
+      LOG.warn("node {}: malformed forwarded request from node {}: {}", id(), from, e.toString());
+      return;
+    }
+    runOnLoop(
+        () -> {
+          Consumer<Outcome> reply =
+              o ->
+                  network.send(
+                      from,
+                      new NodeMessage.ForwardReply(
+                          f.tag(),
+                          Bytes.wrap(ClientCodec.body(new ClientMessage.Response(f.tag(), o)))));
+          if (closed || failed || joining) {
+            reply.accept(new Outcome.Failed("node " + id() + " is not serving"));
+            return;
+          }
+          if (!topology.configOf(req.key()).contains(id())) {
+            reply.accept(new Outcome.Failed("node " + id() + " is no replica of the key either"));
+            return;
+          }
+          forwardsServed.incrementAndGet();
+          requests.incrementAndGet();
+          coordinate(
+              req.key(), req.operation(), req.requestId(), req.retry(), req.timeoutMillis(), reply);
+        });
+  }
+
+  private void onForwardReply(int from, NodeMessage.ForwardReply r) {
+    Outcome o;
+    try {
+      o = ((ClientMessage.Response) ClientCodec.parse(r.response().toByteArray())).outcome();
+    } catch (RuntimeException e) {
+      LOG.warn("node {}: malformed forward reply from node {}: {}", id(), from, e.toString());
+      return;
+    }
+    runOnLoop(
+        () -> {
+          Forwarded f = forwarded.remove(r.tag());
+          if (f != null) {
+            f.timeout().cancel(false);
+            f.callback().accept(o);
+          }
+        });
   }
 
   /**
@@ -615,7 +972,7 @@ public final class ReplicaNode implements AutoCloseable {
       Bytes start, Bytes end, int limit, long timeoutMillis) {
     int lim = Math.max(1, Math.min(limit, MAX_KEYS_PER_LISTING));
     long qid = nextKeyQuery.getAndIncrement();
-    KeyQuery q = new KeyQuery(quorum);
+    KeyQuery q = new KeyQuery(topology);
     keyQueries.put(qid, q);
     q.result.whenComplete((p, t) -> keyQueries.remove(qid));
     for (int peer : config.peers().keySet()) {
@@ -646,6 +1003,14 @@ public final class ReplicaNode implements AutoCloseable {
 
   private void onNodeMessage(int from, NodeMessage m) {
     if (membership.onMessage(from, m)) {
+      return;
+    }
+    if (m instanceof NodeMessage.Forward f) {
+      serveForward(from, f);
+      return;
+    }
+    if (m instanceof NodeMessage.ForwardReply r) {
+      onForwardReply(from, r);
       return;
     }
     if (m instanceof NodeMessage.ListKeys q) {
@@ -707,12 +1072,12 @@ public final class ReplicaNode implements AutoCloseable {
 
   /** Collects listings until a quorum answered, then builds the page. */
   private static final class KeyQuery {
-    final int quorum;
+    final NodeTopology topology;
     final Map<Integer, NodeMessage.KeyList> answers = new HashMap<>();
     final CompletableFuture<KeyPage> result = new CompletableFuture<>();
 
-    KeyQuery(int quorum) {
-      this.quorum = quorum;
+    KeyQuery(NodeTopology topology) {
+      this.topology = topology;
     }
 
     synchronized void add(int from, NodeMessage.KeyList l) {
@@ -720,7 +1085,7 @@ public final class ReplicaNode implements AutoCloseable {
         return;
       }
       answers.put(from, l);
-      if (answers.size() < quorum) {
+      if (!topology.quorumOfEverySegment(answers.keySet())) {
         return;
       }
       TreeSet<Bytes> union = new TreeSet<>();
@@ -852,6 +1217,8 @@ public final class ReplicaNode implements AutoCloseable {
   public Map<String, Long> metrics() {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("requests", requests.get());
+    m.put("requests.forwarded", forwards.get());
+    m.put("requests.forwarded.served", forwardsServed.get());
     m.put("state.writes", writes.get());
     m.put("state.batches", writeBatches.get());
     m.put("state.batches.unsynced", lazyWrites.get());

@@ -204,6 +204,22 @@ public final class Replica {
     }
   }
 
+  /**
+   * {@link #forget}s every key in memory that this node no longer replicates and that has no
+   * request left; returns how many.
+   */
+  public int forgetKeysNotReplicated() {
+    int n = 0;
+    for (Bytes key : List.copyOf(states.keySet())) {
+      Coordinator c = coordinators.get(key);
+      if (!groups.configOf(key).contains(self) && (c == null || c.active == null)) {
+        forget(key);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Handles a message from node {@code from}. */
   public Effects step(int from, PaxosMessage message) {
     handle(from, message);

@@ -47,6 +47,8 @@ public final class MessageCodec {
   private static final int STALE = 16;
   private static final int SYNC = 17;
   private static final int SYNCED = 18;
+  private static final int FORWARD = 19;
+  private static final int FORWARD_REPLY = 20;
   private static final int MAX_KEYS = 1 << 20;
 
   private MessageCodec() {}
@@ -103,7 +105,8 @@ public final class MessageCodec {
    * KeyList = 11 queryId truncated:u8 count key*}, optional keys behind a presence byte; {@code
    * Membership = 12 queryId initialized:u8}, {@code MembershipAnswer = 13 queryId knowsYou:u8},
    * {@code StateScan = 14 queryId after? limit}, {@code StateChunk = 15 queryId (absentDepth +
-   * 1):varint truncated:u8 count (key record)*}.
+   * 1):varint truncated:u8 count (key record)*}, {@code Forward = 19 tag request:bytes}, {@code
+   * ForwardReply = 20 tag response:bytes}.
    */
   public static void encode(ByteWriter w, NodeMessage m) {
     if (m instanceof NodeMessage.ListKeys q) {
@@ -132,6 +135,10 @@ public final class MessageCodec {
       for (int i = 0; i < c.keys().size(); i++) {
         w.writeBytes(c.keys().get(i)).writeBytes(c.records().get(i));
       }
+    } else if (m instanceof NodeMessage.Forward f) {
+      w.writeByte(FORWARD).writeVarLong(f.tag()).writeBytes(f.request());
+    } else if (m instanceof NodeMessage.ForwardReply f) {
+      w.writeByte(FORWARD_REPLY).writeVarLong(f.tag()).writeBytes(f.response());
     } else {
       throw new IllegalArgumentException("unknown message " + m);
     }
@@ -197,6 +204,12 @@ public final class MessageCodec {
         records.add(r.readBytes());
       }
       return new NodeMessage.StateChunk(id, absentDepth, keys, records, truncated);
+    }
+    if (type == FORWARD) {
+      return new NodeMessage.Forward(r.readVarLong(), r.readBytes());
+    }
+    if (type == FORWARD_REPLY) {
+      return new NodeMessage.ForwardReply(r.readVarLong(), r.readBytes());
     }
     return decodePaxos(type, r);
   }

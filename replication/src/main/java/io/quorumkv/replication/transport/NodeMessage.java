@@ -103,4 +103,34 @@ public sealed interface NodeMessage {
       }
     }
   }
+
+  /**
+   * A client request for a key the sender does not replicate, forwarded one hop to a replica of the
+   * key ("every node is a proxy"). The body is a {@link ClientMessage.Request} in {@link
+   * ClientCodec}'s encoding (its tag is this message's {@code tag}); the replica coordinates it as
+   * its own and never forwards it again.
+   *
+   * @param tag the forwarding node's correlation id
+   * @param request the encoded request
+   */
+  record Forward(long tag, Bytes request) implements NodeMessage {
+    /** Validates. */
+    public Forward {
+      Objects.requireNonNull(request, "request");
+    }
+  }
+
+  /**
+   * The outcome of a {@link Forward}: a {@link ClientMessage.Response} in {@link ClientCodec}'s
+   * encoding.
+   *
+   * @param tag the forward's tag
+   * @param response the encoded response
+   */
+  record ForwardReply(long tag, Bytes response) implements NodeMessage {
+    /** Validates. */
+    public ForwardReply {
+      Objects.requireNonNull(response, "response");
+    }
+  }
 }
