@@ -416,6 +416,44 @@ public final class ReplicaNode implements AutoCloseable {
         });
   }
 
+  /**
+   * Settles every key of {@code segment} this node holds a record of, under the moving
+   * configuration of {@code epoch} that this node has adopted: each key is read through a joint
+   * quorum and its latest chosen value made durable at a majority of the group it moves to ({@link
+   * Operation.Settle}). Once a majority of the segment's old group has settled its keys, every key
+   * chosen before the move is settled (PAXOS.md, "Moving a key between groups"), and the move may
+   * complete. Completes with the number of keys settled; fails if the deadline passes first or the
+   * node's configuration of the segment is no longer that move.
+   */
+  public CompletableFuture<Long> settleSegment(int segment, long epoch, long timeoutMillis) {
+    long deadline = clock.getAsLong() + timeoutMillis;
+    CompletableFuture<List<Bytes>> keys = new CompletableFuture<>();
+    try {
+      callbacks.execute(
+          () -> {
+            List<Bytes> found = new ArrayList<>();
+            try (Scan s = table.scan(KeyRange.of(null, null))) {
+              while (s.hasNext()) {
+                Bytes key = Bytes.wrap(s.next().key());
+                if (topology.segment(key) == segment) {
+                  found.add(key);
+                }
+              }
+              keys.complete(found);
+            } catch (RuntimeException e) {
+              keys.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      keys.completeExceptionally(new IllegalStateException("node " + id() + " is closed"));
+    }
+    return keys.thenCompose(
+        list ->
+            new SegmentSettler(
+                    id(), segment, epoch, list, deadline, clock, this::topology, this::submit, loop)
+                .run());
+  }
+
   /** This node's id. */
   public int id() {
     return config.nodeId();

@@ -20,6 +20,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -66,7 +67,18 @@ class ClusterLinearizabilityTest {
           int proc = p;
           QuorumClient client = clients.get(p % clients.size());
           Thread t =
-              new Thread(() -> run(proc, client, recorder, nextProcess, unknowns), "proc-" + p);
+              new Thread(
+                  () ->
+                      run(
+                          proc,
+                          client,
+                          recorder,
+                          nextProcess,
+                          unknowns,
+                          KEYS,
+                          OPS_PER_PROCESS,
+                          () -> false),
+                  "proc-" + p);
           t.start();
           threads.add(t);
         }
@@ -93,17 +105,25 @@ class ClusterLinearizabilityTest {
     assertThat(result.opsChecked()).isGreaterThan(PROCESSES * OPS_PER_PROCESS / 2);
   }
 
-  private static void run(
+  /**
+   * One client process of the workload: {@code ops} random operations on {@code keys} (fewer if
+   * {@code stop} says so first), recorded in {@code recorder}; a process whose operation ended
+   * unknown continues under a new process number.
+   */
+  static void run(
       int firstProcess,
       QuorumClient client,
       HistoryRecorder recorder,
       AtomicInteger nextProcess,
-      AtomicInteger unknowns) {
+      AtomicInteger unknowns,
+      List<Bytes> keys,
+      int ops,
+      BooleanSupplier stop) {
     Random rnd = new Random(firstProcess);
     int process = firstProcess;
     Map<Bytes, Outcome.ReadOk> seen = new HashMap<>();
-    for (int i = 0; i < OPS_PER_PROCESS; i++) {
-      Bytes key = KEYS.get(rnd.nextInt(KEYS.size()));
+    for (int i = 0; i < ops && !stop.getAsBoolean(); i++) {
+      Bytes key = keys.get(rnd.nextInt(keys.size()));
       Bytes value = Bytes.utf8("p" + firstProcess + "." + i);
       Outcome.ReadOk last = seen.getOrDefault(key, new Outcome.ReadOk(null, 0));
       int r = rnd.nextInt(100);

@@ -85,6 +85,13 @@ final class TestCluster implements AutoCloseable {
     nodes[i] = ReplicaNode.start(configs[i], wrap.apply(engine));
   }
 
+  /** Starts node {@code i} with {@code topology} as the placement it adopted last. */
+  void start(int i, NodeTopology topology) {
+    StorageEngine engine =
+        StorageEngineProvider.open(engineKind, dir.resolve("node-" + i), Map.of());
+    nodes[i] = ReplicaNode.start(configs[i], engine, () -> System.nanoTime() / 1_000_000, topology);
+  }
+
   void stop(int i) {
     nodes[i].close();
     nodes[i] = null;
