@@ -41,6 +41,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +51,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,6 +118,9 @@ public final class ReplicaNode implements AutoCloseable {
   private final Map<Long, Forwarded> forwarded = new HashMap<>();
 
   private long nextForwardTag = 1;
+  private final AtomicLong nextSettleTag = new AtomicLong(1);
+  private final Map<Long, CompletableFuture<Long>> remoteSettles = new ConcurrentHashMap<>();
+  private volatile LongConsumer mapListener;
   private final AtomicLong forwards = new AtomicLong();
   private final AtomicLong forwardsServed = new AtomicLong();
 
@@ -435,7 +440,7 @@ public final class ReplicaNode implements AutoCloseable {
             try (Scan s = table.scan(KeyRange.of(null, null))) {
               while (s.hasNext()) {
                 Bytes key = Bytes.wrap(s.next().key());
-                if (topology.segment(key) == segment) {
+                if (!NodeTopology.isMeta(key) && topology.segment(key) == segment) {
                   found.add(key);
                 }
               }
@@ -452,6 +457,67 @@ public final class ReplicaNode implements AutoCloseable {
             new SegmentSettler(
                     id(), segment, epoch, list, deadline, clock, this::topology, this::submit, loop)
                 .run());
+  }
+
+  /**
+   * Has node {@code node} (this one or a peer) {@link #settleSegment settle} its keys of {@code
+   * segment} under the moving configuration of {@code epoch}. Fails if it could not, or sends no
+   * answer within {@code timeoutMillis} plus a grace period.
+   */
+  public CompletableFuture<Long> settleSegmentOn(
+      int node, int segment, long epoch, long timeoutMillis) {
+    if (node == id()) {
+      return settleSegment(segment, epoch, timeoutMillis);
+    }
+    long tag = nextSettleTag.getAndIncrement();
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    remoteSettles.put(tag, f);
+    f.whenComplete((n, t) -> remoteSettles.remove(tag));
+    int timeout =
+        (int) Math.max(1, Math.min(Integer.MAX_VALUE - FORWARD_GRACE_MILLIS, timeoutMillis));
+    try {
+      io.schedule(
+          () ->
+              f.completeExceptionally(
+                  new TimeoutException("node " + node + " did not answer the settle in time")),
+          timeout + FORWARD_GRACE_MILLIS,
+          TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(new IllegalStateException("node " + id() + " is closed"));
+      return f;
+    }
+    network.send(node, new NodeMessage.SettleSegment(tag, segment, epoch, timeout));
+    return f;
+  }
+
+  /** Tells every peer this node's map version (after it changed the map). */
+  public void announceMapVersion(long version) {
+    for (int peer : config.peers().keySet()) {
+      network.send(peer, new NodeMessage.MapVersion(version));
+    }
+  }
+
+  /**
+   * Sets who hears hints that the cluster map may have changed: a peer's map version ({@link
+   * NodeMessage.MapVersion}), or -1 when a peer refused a request as stale. Called on IO or replica
+   * threads: the listener must not block.
+   */
+  public void onMapHint(LongConsumer listener) {
+    mapListener = listener;
+  }
+
+  private void mapHint(long version) {
+    LongConsumer l = mapListener;
+    if (l != null && (version < 0 || version > topology.version())) {
+      l.accept(version);
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null && t instanceof CompletionException) {
+      t = t.getCause();
+    }
+    return String.valueOf(t.getMessage());
   }
 
   /** This node's id. */
@@ -834,6 +900,9 @@ public final class ReplicaNode implements AutoCloseable {
             return;
           }
           for (PaxosMessage m : frame.messages()) {
+            if (m instanceof PaxosMessage.Stale) {
+              mapHint(-1); // a peer decides this key at a newer epoch: our map is behind
+            }
             absorb(replica.step(from, m));
           }
         };
@@ -1045,6 +1114,33 @@ public final class ReplicaNode implements AutoCloseable {
     }
     if (m instanceof NodeMessage.Forward f) {
       serveForward(from, f);
+      return;
+    }
+    if (m instanceof NodeMessage.SettleSegment q) {
+      settleSegment(q.segment(), q.epoch(), q.timeoutMillis())
+          .whenComplete(
+              (n, t) ->
+                  network.send(
+                      from,
+                      t == null
+                          ? new NodeMessage.SegmentSettled(q.tag(), n, "")
+                          : new NodeMessage.SegmentSettled(
+                              q.tag(), -1, "node " + id() + ": " + rootMessage(t))));
+      return;
+    }
+    if (m instanceof NodeMessage.SegmentSettled a) {
+      CompletableFuture<Long> f = remoteSettles.remove(a.tag());
+      if (f != null) {
+        if (a.keys() >= 0) {
+          f.complete(a.keys());
+        } else {
+          f.completeExceptionally(new IllegalStateException(a.error()));
+        }
+      }
+      return;
+    }
+    if (m instanceof NodeMessage.MapVersion v) {
+      mapHint(v.version());
       return;
     }
     if (m instanceof NodeMessage.ForwardReply r) {

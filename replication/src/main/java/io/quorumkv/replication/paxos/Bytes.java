@@ -41,6 +41,12 @@ public final class Bytes implements Comparable<Bytes> {
     return bytes.clone();
   }
 
+  /** Whether the content begins with {@code prefix}. */
+  public boolean startsWith(byte[] prefix) {
+    return bytes.length >= prefix.length
+        && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
   /** The content, not copied: callers must not mutate it. */
   byte[] unsafeArray() {
     return bytes;

@@ -20,6 +20,7 @@ import io.quorumkv.replication.paxos.PaxosMessage.Stale;
 import io.quorumkv.replication.paxos.PaxosMessage.Sync;
 import io.quorumkv.replication.paxos.PaxosMessage.Synced;
 import io.quorumkv.replication.paxos.Proposal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,6 +50,9 @@ public final class MessageCodec {
   private static final int SYNCED = 18;
   private static final int FORWARD = 19;
   private static final int FORWARD_REPLY = 20;
+  private static final int SETTLE_SEGMENT = 21;
+  private static final int SEGMENT_SETTLED = 22;
+  private static final int MAP_VERSION = 23;
   private static final int MAX_KEYS = 1 << 20;
 
   private MessageCodec() {}
@@ -106,7 +110,8 @@ public final class MessageCodec {
    * Membership = 12 queryId initialized:u8}, {@code MembershipAnswer = 13 queryId knowsYou:u8},
    * {@code StateScan = 14 queryId after? limit}, {@code StateChunk = 15 queryId (absentDepth +
    * 1):varint truncated:u8 count (key record)*}, {@code Forward = 19 tag request:bytes}, {@code
-   * ForwardReply = 20 tag response:bytes}.
+   * ForwardReply = 20 tag response:bytes}, {@code SettleSegment = 21 tag segment epoch timeout},
+   * {@code SegmentSettled = 22 tag (keys + 1):varint error:utf8}, {@code MapVersion = 23 version}.
    */
   public static void encode(ByteWriter w, NodeMessage m) {
     if (m instanceof NodeMessage.ListKeys q) {
@@ -139,6 +144,14 @@ public final class MessageCodec {
       w.writeByte(FORWARD).writeVarLong(f.tag()).writeBytes(f.request());
     } else if (m instanceof NodeMessage.ForwardReply f) {
       w.writeByte(FORWARD_REPLY).writeVarLong(f.tag()).writeBytes(f.response());
+    } else if (m instanceof NodeMessage.SettleSegment q) {
+      w.writeByte(SETTLE_SEGMENT).writeVarLong(q.tag()).writeVarLong(q.segment());
+      w.writeVarLong(q.epoch()).writeVarLong(q.timeoutMillis());
+    } else if (m instanceof NodeMessage.SegmentSettled a) {
+      w.writeByte(SEGMENT_SETTLED).writeVarLong(a.tag()).writeVarLong(a.keys() + 1);
+      w.writeBytes(Bytes.utf8(a.error()));
+    } else if (m instanceof NodeMessage.MapVersion v) {
+      w.writeByte(MAP_VERSION).writeVarLong(v.version());
     } else {
       throw new IllegalArgumentException("unknown message " + m);
     }
@@ -210,6 +223,28 @@ public final class MessageCodec {
     }
     if (type == FORWARD_REPLY) {
       return new NodeMessage.ForwardReply(r.readVarLong(), r.readBytes());
+    }
+    if (type == SETTLE_SEGMENT) {
+      long tag = r.readVarLong();
+      int segment = r.readVarInt(Integer.MAX_VALUE);
+      long epoch = r.readVarLong();
+      int timeout = r.readVarInt(Integer.MAX_VALUE);
+      if (epoch < 0 || timeout < 1) {
+        throw new MalformedDataException("bad settle request");
+      }
+      return new NodeMessage.SettleSegment(tag, segment, epoch, timeout);
+    }
+    if (type == SEGMENT_SETTLED) {
+      long tag = r.readVarLong();
+      long keys = r.readVarLong() - 1;
+      if (keys < -1) {
+        throw new MalformedDataException("bad key count");
+      }
+      return new NodeMessage.SegmentSettled(
+          tag, keys, new String(r.readBytes().toByteArray(), StandardCharsets.UTF_8));
+    }
+    if (type == MAP_VERSION) {
+      return new NodeMessage.MapVersion(r.readVarLong());
     }
     return decodePaxos(type, r);
   }

@@ -133,4 +133,48 @@ public sealed interface NodeMessage {
       Objects.requireNonNull(response, "response");
     }
   }
+
+  /**
+   * Asks the receiver, a member of {@code segment}'s old group, to settle every key it holds of the
+   * segment under the moving configuration of {@code epoch} (PAXOS.md, "Which keys to settle").
+   *
+   * @param tag the asker's correlation id
+   * @param segment the moving segment
+   * @param epoch the epoch of its moving configuration
+   * @param timeoutMillis how long the receiver may take
+   */
+  record SettleSegment(long tag, int segment, long epoch, int timeoutMillis)
+      implements NodeMessage {
+    /** Validates. */
+    public SettleSegment {
+      if (segment < 0 || epoch < 0 || timeoutMillis < 1) {
+        throw new IllegalArgumentException("segment, epoch >= 0 and timeout >= 1");
+      }
+    }
+  }
+
+  /**
+   * The answer to {@link SettleSegment}.
+   *
+   * @param tag the request's tag
+   * @param keys how many keys were settled, or -1 if settling failed
+   * @param error why it failed, empty if it did not
+   */
+  record SegmentSettled(long tag, long keys, String error) implements NodeMessage {
+    /** Validates. */
+    public SegmentSettled {
+      Objects.requireNonNull(error, "error");
+      if (keys < -1) {
+        throw new IllegalArgumentException("keys >= -1");
+      }
+    }
+  }
+
+  /**
+   * The sender's cluster map version: a receiver that has an older one reads the map again (sent by
+   * a node that changed the map, and to a peer whose request was refused as stale).
+   *
+   * @param version the sender's map version
+   */
+  record MapVersion(long version) implements NodeMessage {}
 }

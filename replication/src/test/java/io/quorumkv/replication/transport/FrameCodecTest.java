@@ -197,7 +197,13 @@ class FrameCodecTest {
             new NodeMessage.StateScan(11, Bytes.utf8("k"), 1),
             new NodeMessage.StateChunk(
                 10, 2, List.of(Bytes.utf8("a")), List.of(Bytes.utf8("rec")), true),
-            new NodeMessage.StateChunk(11, -1, List.of(), List.of(), false));
+            new NodeMessage.StateChunk(11, -1, List.of(), List.of(), false),
+            new NodeMessage.Forward(12, Bytes.utf8("request")),
+            new NodeMessage.ForwardReply(12, Bytes.utf8("response")),
+            new NodeMessage.SettleSegment(13, 63, 7, 10_000),
+            new NodeMessage.SegmentSettled(13, 1234, ""),
+            new NodeMessage.SegmentSettled(14, -1, "no joint quorum: 日本"),
+            new NodeMessage.MapVersion(42));
     out.write(allKinds().get(0));
     for (NodeMessage m : node) {
       out.write(m);
