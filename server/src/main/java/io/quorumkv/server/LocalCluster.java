@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A 3-node cluster in one process, for trying QuorumKV on one machine ({@code bin/quorumkv local}):
- * node {@code i} (1..3) is in zone {@code zone-i}, keeps its data in {@code DIR/node-i} (bitcask,
+ * A cluster of N nodes (3 by default) in one process, for trying QuorumKV on one machine ({@code
+ * bin/quorumkv local [--nodes N]}): node {@code i} (1..N) is in zone {@code zone-z} with {@code z =
+ * (i - 1) % 3 + 1} (round-robin over three zones), keeps its data in {@code DIR/node-i} (bitcask,
  * so it survives a restart) and listens on its own loopback address {@code 127.0.0.(i+1)} with the
  * peer port {@code B}, the native-client port {@code B+100} and the SQL port {@code B+200} ({@code
  * B} = {@code --port-base}, 7100 by default). Where the extra loopback addresses cannot be bound
@@ -37,8 +38,11 @@ import org.slf4j.LoggerFactory;
 public final class LocalCluster implements LocalNodes, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalCluster.class);
 
-  /** Nodes are 1..SIZE. */
-  public static final int SIZE = 3;
+  /** The default number of nodes. */
+  public static final int DEFAULT_SIZE = 3;
+
+  /** The most nodes a local cluster may have (node ports are offset by the node id). */
+  public static final int MAX_SIZE = 96;
 
   /** The default base port. */
   public static final int DEFAULT_PORT_BASE = 7100;
@@ -49,9 +53,10 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
   private final Path dir;
   private final boolean sharedAddress;
   private final int portBase;
-  private final ServerConfig[] configs = new ServerConfig[SIZE + 1];
-  private final QuorumKvServer[] servers = new QuorumKvServer[SIZE + 1];
-  private final Future<?>[] stopping = new Future<?>[SIZE + 1];
+  private final int size;
+  private final ServerConfig[] configs;
+  private final QuorumKvServer[] servers;
+  private final Future<?>[] stopping;
   private final ScheduledExecutorService deferred =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -60,11 +65,19 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
             return t;
           });
 
-  private LocalCluster(Path dir, boolean sharedAddress, int portBase) {
+  private LocalCluster(Path dir, boolean sharedAddress, int portBase, int size) {
+    if (size < 1 || size > MAX_SIZE) {
+      throw new ConfigException(
+          "a local cluster has 1 to " + MAX_SIZE + " nodes, not " + size + " (--nodes)");
+    }
     this.dir = dir;
     this.sharedAddress = sharedAddress;
     this.portBase = portBase;
-    for (int i = 1; i <= SIZE; i++) {
+    this.size = size;
+    this.configs = new ServerConfig[size + 1];
+    this.servers = new QuorumKvServer[size + 1];
+    this.stopping = new Future<?>[size + 1];
+    for (int i = 1; i <= size; i++) {
       configs[i] = ServerConfig.parse("local node " + i, configText(i));
     }
   }
@@ -79,9 +92,19 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
    */
   public static LocalCluster start(Path dir, boolean sharedAddress, int portBase)
       throws InterruptedException {
-    LocalCluster cluster = new LocalCluster(dir, sharedAddress, portBase);
+    return start(dir, sharedAddress, portBase, DEFAULT_SIZE);
+  }
+
+  /**
+   * Starts {@code size} nodes over {@code dir}, as {@link #start(Path, boolean, int)} does three.
+   *
+   * @throws ConfigException if {@code size} is out of range or a data directory is unusable
+   */
+  public static LocalCluster start(Path dir, boolean sharedAddress, int portBase, int size)
+      throws InterruptedException {
+    LocalCluster cluster = new LocalCluster(dir, sharedAddress, portBase, size);
     try {
-      for (int i = 1; i <= SIZE; i++) {
+      for (int i = 1; i <= size; i++) {
         cluster.startNode(i);
       }
     } catch (RuntimeException e) {
@@ -114,14 +137,14 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
   private String configText(int i) {
     List<String> peers = new ArrayList<>();
     List<String> zones = new ArrayList<>();
-    for (int j = 1; j <= SIZE; j++) {
+    for (int j = 1; j <= size; j++) {
       peers.add(j + "=" + host(j) + ":" + port(j, 0));
-      zones.add(j + "=zone-" + j);
+      zones.add(j + "=" + zone(j));
     }
     return String.join(
         "\n",
         "node.id = " + i,
-        "node.zone = zone-" + i,
+        "node.zone = " + zone(i),
         "listen.address = " + host(i),
         "peer.port = " + port(i, 0),
         "client.port = " + port(i, 100),
@@ -133,25 +156,35 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
         "request.timeout.ms = 2000");
   }
 
+  /** Node {@code i}'s zone: three zones, round-robin. */
+  static String zone(int i) {
+    return "zone-" + ((i - 1) % 3 + 1);
+  }
+
+  /** How many nodes this cluster has. */
+  public int size() {
+    return size;
+  }
+
   /** The JDBC URL listing every node as a seed. */
   public String jdbcUrl() {
     List<String> seeds = new ArrayList<>();
-    for (int i = 1; i <= SIZE; i++) {
+    for (int i = 1; i <= size; i++) {
       seeds.add(host(i) + ":" + port(i, 200));
     }
     return "jdbc:quorumkv://" + String.join(",", seeds);
   }
 
   private void check(int id) {
-    if (id < 1 || id > SIZE) {
+    if (id < 1 || id > size) {
       throw new IllegalArgumentException(
-          "no node " + id + ": the local cluster has nodes 1 to " + SIZE);
+          "no node " + id + ": the local cluster has nodes 1 to " + size);
     }
   }
 
   @Override
   public synchronized Optional<QuorumKvServer> running(int id) {
-    return id < 1 || id > SIZE ? Optional.empty() : Optional.ofNullable(servers[id]);
+    return id < 1 || id > size ? Optional.empty() : Optional.ofNullable(servers[id]);
   }
 
   @Override
@@ -176,14 +209,11 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
     servers[id] = null;
     stopping[id] = deferred.schedule(s::close, 100, TimeUnit.MILLISECONDS);
     LOG.info("stopping node {}", id);
-    return "node "
-        + id
-        + " (zone-"
-        + id
-        + ") stopped; the others form a quorum of "
-        + (SIZE - 1)
-        + " of "
-        + SIZE;
+    int up = 0;
+    for (int i = 1; i <= size; i++) {
+      up += servers[i] != null ? 1 : 0;
+    }
+    return "node " + id + " (" + zone(id) + ") stopped; " + up + " of " + size + " nodes running";
   }
 
   @Override
@@ -204,7 +234,7 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
         break;
       }
     }
-    return "node " + id + " (zone-" + id + ") started" + (connected(id) ? "" : ", reconnecting");
+    return "node " + id + " (" + zone(id) + ") started" + (connected(id) ? "" : ", reconnecting");
   }
 
   private void startNode(int id) {
@@ -228,7 +258,7 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
     if (s == null) {
       return false;
     }
-    for (int j = 1; j <= SIZE; j++) {
+    for (int j = 1; j <= size; j++) {
       if (j != id && servers[j] != null && !s.node().connectedTo(j)) {
         return false;
       }
@@ -238,7 +268,7 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
 
   private void awaitConnected(long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-    for (int i = 1; i <= SIZE; i++) {
+    for (int i = 1; i <= size; i++) {
       while (!connected(i)) {
         if (System.nanoTime() > deadline) {
           LOG.warn("node {} is not connected to all peers yet; continuing", i);
@@ -260,7 +290,7 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (int i = SIZE; i >= 1; i--) {
+    for (int i = size; i >= 1; i--) {
       if (servers[i] != null) {
         servers[i].close();
         servers[i] = null;
@@ -270,16 +300,17 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
 
   /**
    * Runs the local cluster until SIGTERM/SIGINT: {@code LocalCluster [--data DIR] [--port-base B]
-   * [--shared-address] [--url-file FILE]}. When every node is up it writes the JDBC URL to {@code
-   * FILE} (default {@code DIR/local.url}), which is how {@code bin/quorumkv local} knows to open
-   * the shell. Exits with status 2 after logging a clear error if a port is in use or a data
-   * directory is unusable.
+   * [--nodes N] [--shared-address] [--url-file FILE]}. When every node is up it writes the JDBC URL
+   * to {@code FILE} (default {@code DIR/local.url}), which is how {@code bin/quorumkv local} knows
+   * to open the shell. Exits with status 2 after logging a clear error if a port is in use or a
+   * data directory is unusable.
    */
   public static void main(String[] args) throws InterruptedException, IOException {
     Path dir = Path.of("data");
     int portBase = DEFAULT_PORT_BASE;
     boolean shared = !loopbackAddressesUsable();
     Path urlFile = null;
+    int size = DEFAULT_SIZE;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       boolean hasValue = i + 1 < args.length;
@@ -287,13 +318,16 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
         dir = Path.of(args[++i]);
       } else if (a.equals("--port-base") && hasValue && args[i + 1].matches("[0-9]{1,5}")) {
         portBase = Integer.parseInt(args[++i]);
+      } else if (a.equals("--nodes") && hasValue && args[i + 1].matches("[0-9]{1,3}")) {
+        size = Integer.parseInt(args[++i]);
       } else if (a.equals("--url-file") && hasValue) {
         urlFile = Path.of(args[++i]);
       } else if (a.equals("--shared-address")) {
         shared = true;
       } else {
         LOG.error(
-            "usage: LocalCluster [--data DIR] [--port-base N] [--shared-address] [--url-file F];"
+            "usage: LocalCluster [--data DIR] [--port-base N] [--nodes N] [--shared-address]"
+                + " [--url-file F];"
                 + " got '{}'",
             a);
         System.exit(2);
@@ -305,7 +339,7 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
     LocalCluster cluster;
     try {
       QuorumKvServer.checkDataDir(dir);
-      cluster = start(dir, shared, portBase);
+      cluster = start(dir, shared, portBase, size);
     } catch (NodeStartException e) {
       LOG.error(
           "cannot start the local cluster: {} (is another 'bin/quorumkv local' running? stop it, or"

@@ -121,6 +121,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final AtomicLong nextSettleTag = new AtomicLong(1);
   private final Map<Long, CompletableFuture<Long>> remoteSettles = new ConcurrentHashMap<>();
   private volatile LongConsumer mapListener;
+  private volatile long rebalanceBytesPerSecond;
   private final AtomicLong forwards = new AtomicLong();
   private final AtomicLong forwardsServed = new AtomicLong();
 
@@ -455,8 +456,29 @@ public final class ReplicaNode implements AutoCloseable {
     return keys.thenCompose(
         list ->
             new SegmentSettler(
-                    id(), segment, epoch, list, deadline, clock, this::topology, this::submit, loop)
+                    id(),
+                    segment,
+                    epoch,
+                    list,
+                    deadline,
+                    clock,
+                    this::topology,
+                    this::submit,
+                    loop,
+                    rebalanceBytesPerSecond)
                 .run());
+  }
+
+  /**
+   * Limits the bytes of keys and values this node settles per second when a segment it holds moves
+   * ({@code rebalance.max-bytes-per-sec}; 0, the default, is unthrottled), so a move leaves room
+   * for client traffic. Applies to settles started afterwards.
+   */
+  public void setRebalanceBytesPerSecond(long bytesPerSecond) {
+    if (bytesPerSecond < 0) {
+      throw new IllegalArgumentException("negative rate " + bytesPerSecond);
+    }
+    rebalanceBytesPerSecond = bytesPerSecond;
   }
 
   /**

@@ -25,6 +25,9 @@ final class SegmentSettler {
    */
   static final int IN_FLIGHT = 32;
 
+  /** Settles in flight at once under a throttle, which meters settles as they complete. */
+  static final int IN_FLIGHT_THROTTLED = 4;
+
   private static final long RETRY_DELAY_MILLIS = 20;
   private static final long PER_KEY_TIMEOUT_MILLIS = 2_000;
 
@@ -43,9 +46,13 @@ final class SegmentSettler {
   private final Supplier<NodeTopology> topology;
   private final Submitter submitter;
   private final ScheduledExecutorService timer;
+  private final long bytesPerSecond;
   private final CompletableFuture<Long> done = new CompletableFuture<>();
   private int next;
   private int settled;
+
+  /** When (clock millis) the throttle lets the next settle start; guarded by this. */
+  private double allowedAt;
 
   SegmentSettler(
       int node,
@@ -56,7 +63,8 @@ final class SegmentSettler {
       LongSupplier clock,
       Supplier<NodeTopology> topology,
       Submitter submitter,
-      ScheduledExecutorService timer) {
+      ScheduledExecutorService timer,
+      long bytesPerSecond) {
     this.node = node;
     this.segment = segment;
     this.epoch = epoch;
@@ -66,6 +74,7 @@ final class SegmentSettler {
     this.topology = topology;
     this.submitter = submitter;
     this.timer = timer;
+    this.bytesPerSecond = bytesPerSecond;
   }
 
   CompletableFuture<Long> run() {
@@ -73,7 +82,7 @@ final class SegmentSettler {
       done.complete(0L);
       return done;
     }
-    int start = Math.min(IN_FLIGHT, keys.size());
+    int start = Math.min(bytesPerSecond > 0 ? IN_FLIGHT_THROTTLED : IN_FLIGHT, keys.size());
     for (int i = 0; i < start; i++) {
       settleNext();
     }
@@ -81,8 +90,22 @@ final class SegmentSettler {
   }
 
   private synchronized void settleNext() {
-    if (next < keys.size() && !done.isDone()) {
-      settle(keys.get(next++));
+    if (next >= keys.size() || done.isDone()) {
+      return;
+    }
+    Bytes key = keys.get(next++);
+    long wait = (long) Math.ceil(allowedAt - clock.getAsLong());
+    if (wait > 0) {
+      timer.schedule(() -> settle(key), wait, TimeUnit.MILLISECONDS);
+    } else {
+      settle(key);
+    }
+  }
+
+  /** Charges a settled key's bytes to the throttle. */
+  private synchronized void charge(long bytes) {
+    if (bytesPerSecond > 0) {
+      allowedAt = Math.max(allowedAt, clock.getAsLong()) + bytes * 1000.0 / bytesPerSecond;
     }
   }
 
@@ -122,7 +145,8 @@ final class SegmentSettler {
             key, new Operation.Settle(epoch), null, false, Math.min(left, PER_KEY_TIMEOUT_MILLIS))
         .whenComplete(
             (o, t) -> {
-              if (o instanceof Outcome.ReadOk) {
+              if (o instanceof Outcome.ReadOk r) {
+                charge(key.length() + (r.value() == null ? 0 : r.value().length()));
                 boolean last;
                 synchronized (this) {
                   last = ++settled == keys.size();
