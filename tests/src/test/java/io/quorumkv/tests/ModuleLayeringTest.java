@@ -27,6 +27,7 @@ class ModuleLayeringTest {
   }
 
   private static final String[] ABOVE_STORAGE = {
+    "io.quorumkv.placement..",
     "io.quorumkv.replication..",
     "io.quorumkv.parser..",
     "io.quorumkv.planner..",
@@ -46,6 +47,27 @@ class ModuleLayeringTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(ABOVE_STORAGE)
+        .check(classes);
+  }
+
+  @Test
+  void placementDependsOnNoOtherModuleOfOurs() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.quorumkv.placement..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.quorumkv.storage..",
+            "io.quorumkv.replication..",
+            "io.quorumkv.parser..",
+            "io.quorumkv.planner..",
+            "io.quorumkv.executor..",
+            "io.quorumkv.server..",
+            "io.quorumkv.jdbc..",
+            "io.quorumkv.sqlwire..",
+            "io.quorumkv.shell..",
+            "io.quorumkv.bench..")
         .check(classes);
   }
 
