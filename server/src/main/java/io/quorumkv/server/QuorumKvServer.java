@@ -1,9 +1,15 @@
 package io.quorumkv.server;
 
 import io.quorumkv.executor.SqlEngine;
+import io.quorumkv.placement.ClusterMap;
+import io.quorumkv.placement.ClusterMap.NodeInfo;
+import io.quorumkv.placement.ClusterMapCodec.CorruptClusterMapException;
+import io.quorumkv.replication.node.NodeConfig;
 import io.quorumkv.replication.node.NodeStartException;
+import io.quorumkv.replication.node.NodeTopology;
 import io.quorumkv.replication.node.ReplicaNode;
 import io.quorumkv.replication.paxos.KeyStateCodec;
+import io.quorumkv.server.cluster.ClusterManager;
 import io.quorumkv.server.sql.SqlServer;
 import io.quorumkv.server.store.ReplicatedKeyValueStore;
 import io.quorumkv.storage.StorageEngine;
@@ -15,6 +21,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +47,7 @@ public final class QuorumKvServer implements AutoCloseable {
   private final ReplicaNode node;
   private final ReplicatedKeyValueStore store;
   private volatile SqlServer sql;
+  private ClusterManager cluster;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private QuorumKvServer(
@@ -79,16 +89,43 @@ public final class QuorumKvServer implements AutoCloseable {
               + (e.getCause() == null ? "" : " (" + e.getCause() + ")"),
           e);
     }
+    List<NodeInfo> founders = founders(config);
+    List<Integer> founderIds = founders.stream().map(NodeInfo::id).toList();
     ReplicaNode node;
+    ClusterMap stored;
     try {
-      node = ReplicaNode.start(config.node(), engine); // owns the engine from here on
+      stored = ClusterManager.decodeStored(ReplicaNode.storedClusterMap(engine));
+      NodeTopology topology = stored == null ? null : ClusterManager.topology(stored, founderIds);
+      // owns the engine from here on
+      node =
+          ReplicaNode.start(config.node(), engine, () -> System.nanoTime() / 1_000_000, topology);
+    } catch (CorruptClusterMapException e) {
+      engine.close();
+      throw new ConfigException(
+          "the cluster map stored in data.dir "
+              + config.dataDir()
+              + " is unreadable ("
+              + e.getMessage()
+              + "); the node would not know which segments it holds",
+          e);
     } catch (RuntimeException e) {
       engine.close();
       throw e;
     }
+    node.setRebalanceBytesPerSecond(config.cluster().rebalanceBytesPerSecond());
     Duration timeout = Duration.ofMillis(config.node().defaultTimeoutMillis());
     QuorumKvServer server =
         new QuorumKvServer(config, engine, node, new ReplicatedKeyValueStore(node, timeout));
+    server.cluster =
+        new ClusterManager(
+            node,
+            founders,
+            config.cluster().segments(),
+            config.cluster().replicationFactor(),
+            config.cluster().balance(),
+            stored,
+            timeout.toMillis());
+    server.cluster.start();
     if (config.sqlPort() >= 0) {
       InetSocketAddress address = new InetSocketAddress(config.node().host(), config.sqlPort());
       try {
@@ -112,6 +149,30 @@ public final class QuorumKvServer implements AutoCloseable {
       LOG.info("node {}: SQL clients on {}", config.node().nodeId(), server.sql.address());
     }
     return server;
+  }
+
+  /** The nodes of {@code config} (this one and its peers) with their zones and peer addresses. */
+  static List<NodeInfo> founders(ServerConfig config) {
+    Map<Integer, String> zones = config.zones();
+    List<NodeInfo> out = new ArrayList<>();
+    NodeConfig n = config.node();
+    out.add(
+        new NodeInfo(
+            n.nodeId(), n.zone(), n.host() + ":" + n.peerPort(), ClusterMap.NodeState.ACTIVE));
+    for (Map.Entry<Integer, InetSocketAddress> p : n.peers().entrySet()) {
+      if (p.getKey() == n.nodeId()) {
+        continue;
+      }
+      InetSocketAddress a = p.getValue();
+      out.add(
+          new NodeInfo(
+              p.getKey(),
+              zones.getOrDefault(p.getKey(), "default"),
+              a.getHostString() + ":" + a.getPort(),
+              ClusterMap.NodeState.ACTIVE));
+    }
+    out.sort((a, b) -> Integer.compare(a.id(), b.id()));
+    return out;
   }
 
   /** Checks (and creates) the data directory, with an error saying what is wrong with it. */
@@ -163,6 +224,11 @@ public final class QuorumKvServer implements AutoCloseable {
     }
   }
 
+  /** The node's view of the cluster map and its changes. */
+  public ClusterManager cluster() {
+    return cluster;
+  }
+
   /** The store the SQL layer executes against (this node coordinates). */
   public ReplicatedKeyValueStore store() {
     return store;
@@ -181,6 +247,9 @@ public final class QuorumKvServer implements AutoCloseable {
     SqlServer s = sql;
     if (s != null) {
       s.close();
+    }
+    if (cluster != null) {
+      cluster.close();
     }
     node.close();
     closed.countDown();

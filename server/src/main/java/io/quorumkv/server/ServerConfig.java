@@ -33,6 +33,10 @@ import java.util.TreeMap;
  * engine.kind    = bitcask                 # memory | bitcask | lsm
  * engine.option.NAME = VALUE               # passed to the engine (unknown names are its error)
  * peer.merging   = true                    # false: one frame + flush per peer message (benchmarks)
+ * cluster.segments = 64                    # power of two: segments of a new cluster's map
+ * cluster.replication.factor = 3           # replicas per segment
+ * cluster.balance = true                   # false: this node never drives segment moves
+ * rebalance.max-bytes-per-sec = 16777216   # settle rate per node while a segment moves; 0 = no limit
  * request.timeout.ms, max.frame.bytes, io.threads, random.seed,
  * paxos.attempt.timeout.ms, paxos.backoff.base.ms, paxos.backoff.max.ms, paxos.window.size
  * </pre>
@@ -43,6 +47,7 @@ import java.util.TreeMap;
  * @param engineOptions the engine's options
  * @param sqlPort the SQL endpoint's port on {@code listen.address} (0: any free port; -1: none)
  * @param zones every node's zone that the file names (this node's and {@code peer.zones})
+ * @param cluster the placement settings
  */
 public record ServerConfig(
     NodeConfig node,
@@ -50,7 +55,22 @@ public record ServerConfig(
     String engineKind,
     Map<String, String> engineOptions,
     int sqlPort,
-    Map<Integer, String> zones) {
+    Map<Integer, String> zones,
+    Cluster cluster) {
+
+  /**
+   * Placement settings.
+   *
+   * @param segments the segment count of a new cluster's map (a power of two)
+   * @param replicationFactor replicas per segment
+   * @param balance whether this node may drive segment moves
+   * @param rebalanceBytesPerSecond the settle rate per node during a move (0: unlimited)
+   */
+  public record Cluster(
+      int segments, int replicationFactor, boolean balance, long rebalanceBytesPerSecond) {
+    /** The defaults: 64 segments, 3 replicas, balancing on, 16 MiB/s per node. */
+    public static final Cluster DEFAULTS = new Cluster(64, 3, true, 16L << 20);
+  }
 
   /** The keys a file may contain (besides {@code engine.option.*}). */
   static final List<String> KEYS =
@@ -73,7 +93,11 @@ public record ServerConfig(
           "paxos.backoff.base.ms",
           "paxos.backoff.max.ms",
           "paxos.window.size",
-          "peer.merging");
+          "peer.merging",
+          "cluster.segments",
+          "cluster.replication.factor",
+          "cluster.balance",
+          "rebalance.max-bytes-per-sec");
 
   private static final String ENGINE_OPTION = "engine.option.";
 
@@ -86,7 +110,14 @@ public record ServerConfig(
   /** A config without a SQL endpoint and with only this node's zone known. */
   public ServerConfig(
       NodeConfig node, Path dataDir, String engineKind, Map<String, String> engineOptions) {
-    this(node, dataDir, engineKind, engineOptions, -1, Map.of(node.nodeId(), node.zone()));
+    this(
+        node,
+        dataDir,
+        engineKind,
+        engineOptions,
+        -1,
+        Map.of(node.nodeId(), node.zone()),
+        Cluster.DEFAULTS);
   }
 
   /**
@@ -295,7 +326,18 @@ public record ServerConfig(
               (int) number("io.threads", 1, 64, 1),
               bool("peer.merging", true));
       int sqlPort = (int) number("sql.port", 0, 65535, -1);
-      return new ServerConfig(node, dataDir, engine, options, sqlPort, zones(id, zone, peers));
+      int segments = (int) number("cluster.segments", 1, 1 << 20, 64);
+      if (Integer.bitCount(segments) != 1) {
+        throw error("cluster.segments", "expected a power of two, got " + segments);
+      }
+      Cluster cluster =
+          new Cluster(
+              segments,
+              (int) number("cluster.replication.factor", 1, 15, 3),
+              bool("cluster.balance", true),
+              number("rebalance.max-bytes-per-sec", 0, Long.MAX_VALUE, 16L << 20));
+      return new ServerConfig(
+          node, dataDir, engine, options, sqlPort, zones(id, zone, peers), cluster);
     }
 
     private Map<Integer, String> zones(

@@ -470,6 +470,41 @@ public final class ReplicaNode implements AutoCloseable {
   }
 
   /**
+   * How many keys with a value this node holds per segment of its current placement (its own
+   * records, scanned off the replica thread; metadata keys not counted). Segments it does not
+   * replicate count 0 once their records are deleted.
+   */
+  public CompletableFuture<long[]> localKeyCounts() {
+    CompletableFuture<long[]> f = new CompletableFuture<>();
+    try {
+      callbacks.execute(
+          () -> {
+            NodeTopology t = topology;
+            long[] counts = new long[t.configs().size()];
+            try (Scan s = table.scan(KeyRange.of(null, null))) {
+              while (s.hasNext()) {
+                KeyValue kv = s.next();
+                Bytes key = Bytes.wrap(kv.key());
+                if (NodeTopology.isMeta(key)) {
+                  continue;
+                }
+                KeyState st = KeyStateCodec.decode(kv.value());
+                if (st.value() != null) {
+                  counts[t.segment(key)]++;
+                }
+              }
+              f.complete(counts);
+            } catch (RuntimeException e) {
+              f.completeExceptionally(e);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      f.completeExceptionally(new IllegalStateException("node " + id() + " is closed"));
+    }
+    return f;
+  }
+
+  /**
    * Limits the bytes of keys and values this node settles per second when a segment it holds moves
    * ({@code rebalance.max-bytes-per-sec}; 0, the default, is unthrottled), so a move leaves room
    * for client traffic. Applies to settles started afterwards.
@@ -1093,9 +1128,9 @@ public final class ReplicaNode implements AutoCloseable {
 
   /**
    * Lists the keys in {@code [start, end)} (null bounds are open) that a quorum of replicas,
-   * including this one, hold with a value: the union of their local listings (see {@link
-   * NodeMessage.ListKeys}). Completes on an IO or callback thread; fails with a {@link
-   * TimeoutException} if no quorum answers in time.
+   * including this one, hold with a value (metadata keys, {@link NodeTopology#META_PREFIX}, never):
+   * the union of their local listings (see {@link NodeMessage.ListKeys}). Completes on an IO or
+   * callback thread; fails with a {@link TimeoutException} if no quorum answers in time.
    */
   public CompletableFuture<KeyPage> listKeys(
       Bytes start, Bytes end, int limit, long timeoutMillis) {
@@ -1207,6 +1242,9 @@ public final class ReplicaNode implements AutoCloseable {
     try (Scan s = table.scan(range)) {
       while (s.hasNext()) {
         KeyValue kv = s.next();
+        if (Bytes.wrap(kv.key()).startsWith(NodeTopology.META_PREFIX)) {
+          continue; // the cluster's own metadata is no user key
+        }
         KeyState st = KeyStateCodec.decode(kv.value());
         // A fenced key may have held a value this node forgot (PAXOS.md): list it.
         boolean hasValue =

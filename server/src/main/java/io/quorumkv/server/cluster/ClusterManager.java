@@ -1,0 +1,405 @@
+package io.quorumkv.server.cluster;
+
+import io.quorumkv.placement.Balancer;
+import io.quorumkv.placement.ClusterMap;
+import io.quorumkv.placement.ClusterMap.NodeInfo;
+import io.quorumkv.placement.ClusterMap.NodeState;
+import io.quorumkv.placement.ClusterMap.Segment;
+import io.quorumkv.placement.ClusterMapCodec;
+import io.quorumkv.placement.KeyHash;
+import io.quorumkv.replication.node.NodeTopology;
+import io.quorumkv.replication.node.ReplicaNode;
+import io.quorumkv.replication.paxos.GroupConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one node on the cluster map and, on the node that leads, changes the map.
+ *
+ * <ul>
+ *   <li><b>Watching.</b> The map is a metadata key read linearizably every second, and at once when
+ *       a peer says it has a newer one or refuses a request as stale; a newer map is made durable
+ *       and adopted by the node ({@link ReplicaNode#adopt}).
+ *   <li><b>Bootstrap.</b> A cluster without a map gets {@link ClusterMap#bootstrap}: every segment
+ *       on every founding node at epoch 0, which is how it placed keys before, so nothing changes
+ *       until the balancer moves segments.
+ *   <li><b>Driving.</b> The leader (the lowest-id active node among this node and the peers it is
+ *       connected to) runs one move at a time: {@link ClusterMap#beginMove} (joint), then every
+ *       member of the old group settles its keys of the segment and, once a majority has, {@link
+ *       ClusterMap#finishMove}; then asks the {@link Balancer} for the next. Each change is a
+ *       compare-and-set on the stored map, so two nodes that both believe they lead cannot both
+ *       change it; a move half done by a leader that died is finished by the next.
+ * </ul>
+ *
+ * <p>All work runs on one thread of its own, which may block on the node's futures.
+ */
+public final class ClusterManager implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterManager.class);
+
+  /** The metadata key of the cluster map. */
+  static final String MAP_KEY = "cluster-map";
+
+  private static final long POLL_MILLIS = 1_000;
+  private static final long DRIVE_MILLIS = 200;
+  private static final long SETTLE_TIMEOUT_MILLIS = 120_000;
+
+  private final ReplicaNode node;
+  private final List<NodeInfo> founders;
+  private final int segments;
+  private final int replicationFactor;
+  private final boolean balance;
+  private final MetaRegister register;
+  private final ScheduledExecutorService thread;
+  private final AtomicBoolean pollQueued = new AtomicBoolean();
+  private volatile ClusterMap map;
+  private volatile long mapPaxosVersion;
+  private volatile String lastProblem;
+  private String zoneWarning;
+
+  /**
+   * A manager for {@code node}.
+   *
+   * @param founders the nodes of the node's configuration (itself and its peers), with zones
+   * @param segments the segment count of a new cluster's map ({@code cluster.segments})
+   * @param replicationFactor replicas per segment
+   * @param balance whether this node may drive moves (off: it only watches)
+   * @param stored the map this node adopted last ({@code null}: none)
+   */
+  public ClusterManager(
+      ReplicaNode node,
+      List<NodeInfo> founders,
+      int segments,
+      int replicationFactor,
+      boolean balance,
+      ClusterMap stored,
+      long timeoutMillis) {
+    KeyHash.checkSegmentCount(segments);
+    this.node = node;
+    this.founders = List.copyOf(founders);
+    this.segments = segments;
+    this.replicationFactor = replicationFactor;
+    this.balance = balance;
+    this.map = stored;
+    this.register = new MetaRegister(node, MAP_KEY, timeoutMillis);
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "qkv-cluster-" + node.id());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * The placement of {@code map} as the replication core sees it: the segment of a key by {@link
+   * KeyHash}, each segment's configuration, and the metadata group of {@code founders}.
+   */
+  public static NodeTopology topology(ClusterMap map, List<Integer> founders) {
+    List<GroupConfig> configs = new ArrayList<>();
+    for (Segment g : map.segments()) {
+      configs.add(new GroupConfig(g.epoch(), g.replicas(), g.next()));
+    }
+    int count = map.segmentCount();
+    return new NodeTopology(
+        map.version(),
+        key -> KeyHash.segmentOf(key.toByteArray(), count),
+        configs,
+        NodeTopology.metaGroup(founders));
+  }
+
+  /** The stored map of {@code engine}'s node, or {@code null} (none, or unreadable: logged). */
+  public static ClusterMap decodeStored(byte[] stored) {
+    return stored == null ? null : ClusterMapCodec.decode(stored);
+  }
+
+  /** Starts watching (and, if allowed, driving). */
+  public void start() {
+    node.onMapHint(v -> requestPoll());
+    thread.scheduleWithFixedDelay(this::pollQuietly, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    if (balance) {
+      thread.scheduleWithFixedDelay(this::driveQuietly, 500, DRIVE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The map this node has adopted, or {@code null} before the first. */
+  public ClusterMap map() {
+    return map;
+  }
+
+  /** The last reason the manager could not make progress, or {@code null}. */
+  public String lastProblem() {
+    return lastProblem;
+  }
+
+  private void requestPoll() {
+    if (pollQueued.compareAndSet(false, true)) {
+      try {
+        thread.execute(
+            () -> {
+              pollQueued.set(false);
+              pollQuietly();
+            });
+      } catch (RejectedExecutionException e) {
+        pollQueued.set(false); // closing
+      }
+    }
+  }
+
+  private void pollQuietly() {
+    try {
+      poll();
+    } catch (ClusterMapUnavailableException e) {
+      lastProblem = e.getMessage();
+      LOG.debug("node {}: cluster map not readable now: {}", node.id(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      lastProblem = e.toString();
+      LOG.warn("node {}: cluster map watch failed: {}", node.id(), e.toString());
+    }
+  }
+
+  /** Reads the stored map and adopts it if newer; bootstraps one if there is none. */
+  private ClusterMap poll() throws ClusterMapUnavailableException, InterruptedException {
+    MetaRegister.Versioned v = register.read();
+    if (v.value() == null) {
+      ClusterMap first = ClusterMap.bootstrap(founders, segments, replicationFactor);
+      if (register.compareAndSet(v.version(), ClusterMapCodec.encode(first))) {
+        LOG.info(
+            "node {}: created the cluster map: {} segments on {} nodes",
+            node.id(),
+            segments,
+            founders.size());
+      }
+      v = register.read();
+      if (v.value() == null) {
+        return null;
+      }
+    }
+    ClusterMap read;
+    try {
+      read = ClusterMapCodec.decode(v.value());
+    } catch (ClusterMapCodec.CorruptClusterMapException e) {
+      lastProblem = "the stored cluster map is unreadable: " + e.getMessage();
+      LOG.error("node {}: {}", node.id(), lastProblem);
+      return null;
+    }
+    mapPaxosVersion = v.version();
+    adopt(read, v.value());
+    return read;
+  }
+
+  private void adopt(ClusterMap read, byte[] stored) throws InterruptedException {
+    ClusterMap current = map;
+    if (current != null
+        && read.version() <= current.version()
+        && node.topology().version() >= read.version()) {
+      return;
+    }
+    try {
+      node.adopt(topology(read, founderIds()), stored).get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      lastProblem = "adopting map version " + read.version() + " failed: " + e;
+      LOG.warn("node {}: {}", node.id(), lastProblem);
+      return;
+    }
+    map = read;
+    String zones = Balancer.explainZones(read);
+    if (zones != null && !zones.equals(zoneWarning)) {
+      LOG.warn("node {}: {}", node.id(), zones);
+    }
+    zoneWarning = zones;
+  }
+
+  private List<Integer> founderIds() {
+    return founders.stream().map(NodeInfo::id).toList();
+  }
+
+  // ------------------------------------------------------------------ driving
+
+  private boolean leads(ClusterMap m) {
+    for (int id : m.nodesIn(NodeState.ACTIVE)) {
+      if (id == node.id()) {
+        return true;
+      }
+      if (node.connectedTo(id)) {
+        return false; // a lower active node is up: it leads
+      }
+    }
+    return false; // this node is not active (leaving): it never leads
+  }
+
+  private void driveQuietly() {
+    try {
+      drive();
+    } catch (ClusterMapUnavailableException e) {
+      lastProblem = e.getMessage();
+      LOG.debug("node {}: cannot change the cluster map now: {}", node.id(), e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      lastProblem = e.toString();
+      LOG.warn("node {}: driving the cluster map failed: {}", node.id(), e.toString());
+    }
+  }
+
+  /** Steps of the leader while each makes progress (at most a few, to let polls in). */
+  private void drive() throws ClusterMapUnavailableException, InterruptedException {
+    for (int i = 0; i < 8 && step(); i++) {
+      // each step changed the map; go on at once
+    }
+  }
+
+  /**
+   * One step of the leader: finish the move in progress, or start the next one; whether it changed
+   * the map.
+   */
+  private boolean step() throws ClusterMapUnavailableException, InterruptedException {
+    ClusterMap m = map;
+    if (m == null || !leads(m)) {
+      return false;
+    }
+    m = poll(); // act on the latest map, not the cached one
+    if (m == null || !leads(m)) {
+      return false;
+    }
+    int s = m.movingSegment();
+    if (s >= 0) {
+      return finish(m, s);
+    }
+    for (int id : m.nodesIn(NodeState.LEAVING)) {
+      if (m.segmentCounts().get(id) == 0) {
+        return change(m, m.removeNode(id), "node " + id + " decommissioned: it holds no segment");
+      }
+    }
+    Optional<Balancer.Move> move = Balancer.nextMove(m);
+    if (move.isPresent()) {
+      Balancer.Move mv = move.get();
+      return change(
+          m,
+          m.beginMove(mv.segment(), mv.target()),
+          "segment "
+              + mv.segment()
+              + " moves from "
+              + m.segment(mv.segment()).replicas()
+              + " to "
+              + mv.target());
+    }
+    return false;
+  }
+
+  /** Settles the moving segment on its old group and, once a majority did, ends the move. */
+  private boolean finish(ClusterMap m, int s)
+      throws ClusterMapUnavailableException, InterruptedException {
+    Segment g = m.segment(s);
+    if (node.topology().version() < m.version()) {
+      return false; // adopt first (the poll just did, unless adopting failed)
+    }
+    List<CompletableFuture<Long>> settles = new ArrayList<>();
+    for (int member : g.replicas()) {
+      settles.add(node.settleSegmentOn(member, s, g.epoch(), SETTLE_TIMEOUT_MILLIS));
+    }
+    int ok = 0;
+    long keys = 0;
+    List<String> failures = new ArrayList<>();
+    for (CompletableFuture<Long> f : settles) {
+      try {
+        keys += f.get(SETTLE_TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+        ok++;
+      } catch (ExecutionException | TimeoutException e) {
+        failures.add(e.getCause() == null ? e.toString() : e.getCause().getMessage());
+      }
+    }
+    if (ok < g.replicas().size() / 2 + 1) {
+      lastProblem =
+          "segment " + s + " not settled by a majority of " + g.replicas() + ": " + failures;
+      LOG.info("node {}: {}", node.id(), lastProblem);
+      return false;
+    }
+    return change(
+        m,
+        m.finishMove(s),
+        "segment " + s + " now on " + g.next() + " (" + keys + " key records settled)");
+  }
+
+  /** Writes {@code next} over {@code base} if nobody changed the map meanwhile. */
+  private boolean change(ClusterMap base, ClusterMap next, String what)
+      throws ClusterMapUnavailableException, InterruptedException {
+    byte[] stored = ClusterMapCodec.encode(next);
+    if (!register.compareAndSet(mapPaxosVersion, stored)) {
+      LOG.debug("node {}: the cluster map changed under '{}'; reading it again", node.id(), what);
+      return false;
+    }
+    LOG.info("node {}: cluster map version {}: {}", node.id(), next.version(), what);
+    mapPaxosVersion++;
+    adopt(next, stored);
+    node.announceMapVersion(next.version());
+    lastProblem = null;
+    return true;
+  }
+
+  // ------------------------------------------------------------------ operator changes
+
+  /**
+   * Applies an operator's change (a split, a decommission) to the latest map, retrying while other
+   * changes get in between; returns the new map.
+   *
+   * @throws IllegalArgumentException if the change is impossible (the message says why)
+   * @throws ClusterMapUnavailableException if the map cannot be read or written now
+   */
+  public ClusterMap apply(UnaryOperator<ClusterMap> change, String what)
+      throws ClusterMapUnavailableException, InterruptedException {
+    CompletableFuture<ClusterMap> result = new CompletableFuture<>();
+    thread.execute(
+        () -> {
+          try {
+            for (int attempt = 0; attempt < 20; attempt++) {
+              ClusterMap m = poll();
+              if (m == null) {
+                throw new ClusterMapUnavailableException("no cluster map yet");
+              }
+              ClusterMap next = change.apply(m);
+              if (change(m, next, what)) {
+                result.complete(next);
+                return;
+              }
+            }
+            throw new ClusterMapUnavailableException("the cluster map kept changing");
+          } catch (Exception e) {
+            result.completeExceptionally(e);
+          }
+        });
+    try {
+      return result.get(60, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new ClusterMapUnavailableException("changing the cluster map timed out");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IllegalArgumentException iae) {
+        throw iae;
+      }
+      if (c instanceof ClusterMapUnavailableException u) {
+        throw u;
+      }
+      throw new ClusterMapUnavailableException(String.valueOf(c));
+    }
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    node.onMapHint(null);
+  }
+}

@@ -1,0 +1,294 @@
+package io.quorumkv.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quorumkv.placement.Balancer;
+import io.quorumkv.placement.ClusterMap;
+import io.quorumkv.placement.ClusterMap.NodeState;
+import io.quorumkv.placement.ClusterMap.Segment;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Six real nodes in three zones with 8 segments: the cluster creates its map, the balancer shrinks
+ * every segment to a group of three nodes in three zones, SQL works through any node, each node
+ * holds only its segments' keys, and a split and a decommission run while a client increments a
+ * counter with conditional updates; no acknowledged increment is lost and none applies twice.
+ */
+class SegmentedClusterTest {
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentedClusterTest.class);
+  private static final int N = 6;
+  private static final int ROWS = 120;
+
+  @TempDir Path dir;
+  private final ServerConfig[] configs = new ServerConfig[N + 1];
+  private final QuorumKvServer[] servers = new QuorumKvServer[N + 1];
+
+  private static int freePort(String host) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.bind(new InetSocketAddress(host, 0));
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String host(int i) {
+    return "127.0.0." + (i + 1);
+  }
+
+  @BeforeEach
+  void startCluster() {
+    int[] ports = new int[N + 1];
+    StringBuilder peers = new StringBuilder();
+    StringBuilder zones = new StringBuilder();
+    for (int i = 1; i <= N; i++) {
+      ports[i] = freePort(host(i));
+      peers.append(i > 1 ? ", " : "").append(i).append('=').append(host(i)).append(':');
+      peers.append(ports[i]);
+      zones.append(i > 1 ? ", " : "").append(i).append("=zone-").append((i - 1) % 3 + 1);
+    }
+    for (int i = 1; i <= N; i++) {
+      configs[i] =
+          ServerConfig.parse(
+              "node" + i,
+              String.join(
+                  "\n",
+                  "node.id = " + i,
+                  "node.zone = zone-" + ((i - 1) % 3 + 1),
+                  "listen.address = " + host(i),
+                  "peer.port = " + ports[i],
+                  "sql.port = 0",
+                  "peers = " + peers,
+                  "peer.zones = " + zones,
+                  "data.dir = " + dir.resolve("node" + i),
+                  "engine.kind = bitcask",
+                  "cluster.segments = 8",
+                  "request.timeout.ms = 15000"));
+      servers[i] = QuorumKvServer.start(configs[i]);
+    }
+  }
+
+  @AfterEach
+  void stopCluster() {
+    for (QuorumKvServer s : servers) {
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
+
+  private Connection connect(int node) throws SQLException {
+    InetSocketAddress a = servers[node].sqlAddress();
+    return DriverManager.getConnection("jdbc:quorumkv://" + a.getHostString() + ":" + a.getPort());
+  }
+
+  /** Waits until node 1's map satisfies {@code done} and every running node adopted it. */
+  private ClusterMap awaitMap(String what, Predicate<ClusterMap> done) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      ClusterMap m = servers[1].cluster().map();
+      if (m != null && done.test(m)) {
+        boolean all = true;
+        for (int i = 1; i <= N; i++) {
+          all &= servers[i] == null || servers[i].node().topology().version() >= m.version();
+        }
+        if (all) {
+          return m;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError(
+        "cluster map never got "
+            + what
+            + ": "
+            + servers[1].cluster().map()
+            + "; last problem: "
+            + servers[1].cluster().lastProblem());
+  }
+
+  private static boolean balanced(ClusterMap m) {
+    if (m.movingSegment() >= 0 || Balancer.nextMove(m).isPresent()) {
+      return false;
+    }
+    for (Segment g : m.segments()) {
+      if (g.replicas().size() != 3 || new HashSet<>(m.zonesOf(g.replicas())).size() != 3) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Every node holds keys of exactly the segments it replicates, a majority of each group the same
+   * number, and together at least {@code rows} keys.
+   */
+  private void assertKeysLiveWithTheirGroups(ClusterMap m, long rows) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      long[][] counts = new long[N + 1][];
+      for (int i = 1; i <= N; i++) {
+        counts[i] =
+            servers[i] == null
+                ? new long[m.segmentCount()]
+                : servers[i].node().localKeyCounts().get(10, TimeUnit.SECONDS);
+      }
+      boolean ok = true;
+      long total = 0;
+      for (int s = 0; s < m.segmentCount(); s++) {
+        List<Integer> group = m.segment(s).replicas();
+        long max = 0;
+        int holders = 0;
+        for (int i = 1; i <= N; i++) {
+          if (!group.contains(i)) {
+            ok &= counts[i][s] == 0; // records of segments it left are deleted
+          } else {
+            max = Math.max(max, counts[i][s]);
+          }
+        }
+        for (int i : group) {
+          holders += counts[i][s] == max ? 1 : 0;
+        }
+        ok &= holders >= 2;
+        total += max;
+      }
+      ok &= total >= rows;
+      if (ok) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i <= N; i++) {
+          sb.append(" node ").append(i).append(": ").append(java.util.Arrays.toString(counts[i]));
+        }
+        throw new AssertionError("keys not where the map says (" + rows + " rows):" + sb);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static long count(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void segmentsSpreadSplitAndLeaveANodeWhileWritesGoOn() throws Exception {
+    ClusterMap m = awaitMap("balanced", SegmentedClusterTest::balanced);
+    assertThat(m.segmentCount()).isEqualTo(8);
+    assertThat(m.segmentCounts().values()).allSatisfy(c -> assertThat(c).isEqualTo(4));
+
+    try (Connection c5 = connect(5);
+        Statement s5 = c5.createStatement()) {
+      s5.execute("CREATE TABLE t (id BIGINT PRIMARY KEY, v INTEGER)");
+      try (PreparedStatement ins = c5.prepareStatement("INSERT INTO t (id, v) VALUES (?, ?)")) {
+        for (int i = 0; i < ROWS; i++) {
+          ins.setLong(1, i);
+          ins.setInt(2, i);
+          ins.executeUpdate();
+        }
+      }
+    }
+    try (Connection c2 = connect(2)) {
+      assertThat(count(c2)).isEqualTo(ROWS);
+    }
+    // (the catalog's own keys, the table definition and its counters, are counted too)
+    assertKeysLiveWithTheirGroups(m, ROWS);
+
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicInteger acknowledged = new AtomicInteger();
+    AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+    try (Connection c6 = connect(3)) {
+      c6.createStatement().execute("INSERT INTO t (id, v) VALUES (-1, 0)");
+    }
+    Thread writer =
+        new Thread(
+            () -> {
+              try (Connection c = connect(4);
+                  PreparedStatement read = c.prepareStatement("SELECT v FROM t WHERE id = -1");
+                  PreparedStatement inc =
+                      c.prepareStatement("UPDATE t SET v = ? WHERE id = -1 IF v = ?")) {
+                while (!stop.get()) {
+                  int v;
+                  try (ResultSet rs = read.executeQuery()) {
+                    rs.next();
+                    v = rs.getInt(1);
+                  }
+                  inc.setInt(1, v + 1);
+                  inc.setInt(2, v);
+                  try (ResultSet rs = inc.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                      acknowledged.incrementAndGet();
+                    }
+                  }
+                }
+              } catch (Throwable t) {
+                writerFailure.set(t);
+              }
+            },
+            "counter");
+    writer.start();
+    try {
+      long before = m.version();
+      servers[1].cluster().apply(ClusterMap::split, "split");
+      m = awaitMap("split and balanced", x -> x.segmentCount() == 16 && balanced(x));
+      assertThat(m.version()).isGreaterThan(before);
+
+      servers[2].cluster().apply(x -> x.markLeaving(6), "decommission node 6");
+      m = awaitMap("node 6 gone", x -> x.node(6) == null && balanced(x));
+      assertThat(m.nodesIn(NodeState.ACTIVE)).containsExactly(1, 2, 3, 4, 5);
+    } finally {
+      stop.set(true);
+      writer.join();
+    }
+    assertThat(writerFailure.get()).as("the counter's client").isNull();
+    LOG.warn(
+        "map version {}: {} increments acknowledged during split and decommission",
+        m.version(),
+        acknowledged.get());
+    assertThat(acknowledged.get()).isPositive();
+    try (Connection c1 = connect(1);
+        Statement s1 = c1.createStatement();
+        ResultSet rs = s1.executeQuery("SELECT v FROM t WHERE id = -1")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(acknowledged.get());
+    }
+    try (Connection c6 = connect(6)) {
+      // node 6 holds nothing any more but still answers as a proxy
+      assertThat(count(c6)).isEqualTo(ROWS + 1);
+    }
+    assertKeysLiveWithTheirGroups(m, ROWS + 1);
+    assertThatThrownBy(
+            () -> servers[1].cluster().apply(x -> x.markLeaving(6), "decommission node 6 again"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no node 6 in the cluster");
+  }
+}
