@@ -1,8 +1,11 @@
 package io.quorumkv.server;
 
 import io.quorumkv.executor.store.VersionedValue;
+import io.quorumkv.placement.ClusterMap;
 import io.quorumkv.planner.QueryException;
 import io.quorumkv.replication.node.NodeStartException;
+import io.quorumkv.replication.paxos.Bytes;
+import io.quorumkv.server.cluster.ClusterMapUnavailableException;
 import io.quorumkv.server.sql.ClusterView;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +31,9 @@ final class NodeClusterView implements ClusterView {
   private static final Logger LOG = LoggerFactory.getLogger(NodeClusterView.class);
 
   private static final String INVALID_PARAMETER = "22023";
+
+  /** SQLState: the cluster map is not readable or writable now. */
+  private static final String CANNOT_CONNECT_NOW = "57P03";
 
   private final QuorumKvServer server;
   private final LocalNodes local;
@@ -75,7 +82,15 @@ final class NodeClusterView implements ClusterView {
       } else if (local != null) {
         sql = local.sqlAddress(id);
       }
-      out.add(new NodeStatus(id, zone(id), address, status(id), sql, writes));
+      ClusterMap m = server.cluster().map();
+      Integer segments = m == null ? null : m.segmentCounts().get(id);
+      String status = status(id);
+      if (m != null && m.node(id) == null) {
+        status += " (decommissioned)";
+      } else if (m != null && m.node(id).state() == ClusterMap.NodeState.LEAVING) {
+        status += " (leaving)";
+      }
+      out.add(new NodeStatus(id, zone(id), address, status, sql, writes, segments));
     }
     return out;
   }
@@ -98,7 +113,7 @@ final class NodeClusterView implements ClusterView {
       chosen = null;
     }
     List<ReplicaStatus> out = new ArrayList<>();
-    for (int id : server.node().group()) {
+    for (int id : server.node().topology().configOf(Bytes.wrap(key.clone())).members()) {
       Optional<QuorumKvServer> running =
           id == nodeId()
               ? Optional.of(server)
@@ -107,6 +122,99 @@ final class NodeClusterView implements ClusterView {
       out.add(new ReplicaStatus(id, zone(id), status(id), version));
     }
     return new Replicas(out, chosen);
+  }
+
+  private ClusterMap requireMap() {
+    ClusterMap m = server.cluster().map();
+    if (m == null) {
+      throw new QueryException(
+          CANNOT_CONNECT_NOW,
+          "node " + nodeId() + " has no cluster map yet (it needs a quorum of the metadata group)");
+    }
+    return m;
+  }
+
+  @Override
+  public List<SegmentStatus> segments() {
+    ClusterMap m = requireMap();
+    List<QuorumKvServer> readable = new ArrayList<>();
+    readable.add(server);
+    if (local != null) {
+      for (ClusterMap.NodeInfo n : m.nodes()) {
+        local.running(n.id()).filter(r -> r != server).ifPresent(readable::add);
+      }
+    }
+    Long[] keys = new Long[m.segmentCount()];
+    for (QuorumKvServer r : readable) {
+      long[] c;
+      try {
+        c = r.node().localKeyCounts().get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        continue;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      if (c.length != m.segmentCount()) {
+        continue; // that node is on another map version
+      }
+      for (int s = 0; s < c.length; s++) {
+        if (m.segment(s).replicas().contains(r.node().id())) {
+          keys[s] = keys[s] == null ? c[s] : Math.max(keys[s], c[s]);
+        }
+      }
+    }
+    List<SegmentStatus> out = new ArrayList<>();
+    for (int s = 0; s < m.segmentCount(); s++) {
+      ClusterMap.Segment g = m.segment(s);
+      String state =
+          g.moving()
+              ? "moving to " + String.join(",", g.next().stream().map(String::valueOf).toList())
+              : "stable";
+      out.add(
+          new SegmentStatus(s, g.epoch(), g.replicas(), m.zonesOf(g.replicas()), state, keys[s]));
+    }
+    return out;
+  }
+
+  private ClusterMap change(UnaryOperator<ClusterMap> change, String what) {
+    requireMap();
+    try {
+      return server.cluster().apply(change, what);
+    } catch (IllegalArgumentException e) {
+      throw new QueryException(INVALID_PARAMETER, e.getMessage());
+    } catch (ClusterMapUnavailableException e) {
+      throw new QueryException(
+          CANNOT_CONNECT_NOW, "the cluster map cannot be changed now: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QueryException(CANNOT_CONNECT_NOW, "interrupted while changing the cluster map");
+    }
+  }
+
+  @Override
+  public String splitSegments() {
+    int before = requireMap().segmentCount();
+    ClusterMap m = change(ClusterMap::split, "split segments");
+    return "segments split: "
+        + before
+        + " -> "
+        + m.segmentCount()
+        + " (map version "
+        + m.version()
+        + "); each child is on its parent's group until the balancer moves it";
+  }
+
+  @Override
+  public String decommission(int id) {
+    ClusterMap m = change(x -> x.markLeaving(id), "decommission node " + id);
+    return "node "
+        + id
+        + " is leaving: its "
+        + m.segmentCounts().get(id)
+        + " segment(s) move away, then it leaves the map (map version "
+        + m.version()
+        + "); stop it once CALL QUORUMKV_NODES() shows it decommissioned";
   }
 
   private LocalNodes local(String what) {

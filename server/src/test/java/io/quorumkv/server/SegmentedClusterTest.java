@@ -191,6 +191,15 @@ class SegmentedClusterTest {
     }
   }
 
+  private String call(int node, String sql) throws SQLException {
+    try (Connection c = connect(node);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   private static long count(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM t")) {
@@ -258,11 +267,11 @@ class SegmentedClusterTest {
     writer.start();
     try {
       long before = m.version();
-      servers[1].cluster().apply(ClusterMap::split, "split");
+      assertThat(call(3, "CALL QUORUMKV_SPLIT_SEGMENTS()")).startsWith("segments split: 8 -> 16");
       m = awaitMap("split and balanced", x -> x.segmentCount() == 16 && balanced(x));
       assertThat(m.version()).isGreaterThan(before);
 
-      servers[2].cluster().apply(x -> x.markLeaving(6), "decommission node 6");
+      assertThat(call(2, "CALL QUORUMKV_DECOMMISSION('6')")).startsWith("node 6 is leaving");
       m = awaitMap("node 6 gone", x -> x.node(6) == null && balanced(x));
       assertThat(m.nodesIn(NodeState.ACTIVE)).containsExactly(1, 2, 3, 4, 5);
     } finally {
@@ -286,9 +295,46 @@ class SegmentedClusterTest {
       assertThat(count(c6)).isEqualTo(ROWS + 1);
     }
     assertKeysLiveWithTheirGroups(m, ROWS + 1);
-    assertThatThrownBy(
-            () -> servers[1].cluster().apply(x -> x.markLeaving(6), "decommission node 6 again"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no node 6 in the cluster");
+    assertThatThrownBy(() -> call(1, "CALL QUORUMKV_DECOMMISSION('6')"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("no node 6 in the cluster")
+        .extracting(e -> ((SQLException) e).getSQLState())
+        .isEqualTo("22023");
+    assertThatThrownBy(() -> call(1, "CALL QUORUMKV_DECOMMISSION('six')"))
+        .extracting(e -> ((SQLException) e).getSQLState())
+        .isEqualTo("22023");
+    assertThatThrownBy(() -> call(1, "CALL QUORUMKV_SEGMENTS('1')"))
+        .extracting(e -> ((SQLException) e).getSQLState())
+        .isEqualTo("07001");
+
+    try (Connection c = connect(4);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("CALL QUORUMKV_SEGMENTS()")) {
+      int rows = 0;
+      long keys = 0;
+      while (rs.next()) {
+        assertThat(rs.getInt("SEGMENT")).isEqualTo(rows++);
+        assertThat(rs.getString("REPLICAS").split(",")).hasSize(3).doesNotContain("6");
+        assertThat(new HashSet<>(List.of(rs.getString("ZONES").split(",")))).hasSize(3);
+        assertThat(rs.getString("STATE")).isEqualTo("stable");
+        keys += rs.getLong("KEYS"); // node 4 sees only its own segments' counts: a lower bound
+      }
+      assertThat(rows).isEqualTo(16);
+      assertThat(keys).isPositive();
+    }
+    try (Connection c = connect(1);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("CALL QUORUMKV_NODES()")) {
+      int total = 0;
+      while (rs.next()) {
+        if (rs.getInt("NODE_ID") == 6) {
+          assertThat(rs.getString("STATUS")).endsWith("(decommissioned)");
+          assertThat(rs.getObject("SEGMENTS")).isNull();
+        } else {
+          total += rs.getInt("SEGMENTS");
+        }
+      }
+      assertThat(total).isEqualTo(16 * 3);
+    }
   }
 }

@@ -10,10 +10,11 @@ import sqlline.SqlLine;
 
 /**
  * A cluster command of the shell ({@code !nodes}, {@code !replicas TABLE KEY...} or {@code
- * !replicas RAWKEY}, {@code !stop NODE}, {@code !start NODE}), run on the connected node as the
- * system procedure {@code CALL QUORUMKV_...('arg', ...)} so that its answer is printed as any
- * result. Stop and start work against the local cluster ({@code bin/quorumkv local}) only; other
- * nodes answer with SQLState 0A000 saying so, and the shell shows that.
+ * !replicas RAWKEY}, {@code !segments}, {@code !split-segments}, {@code !decommission NODE}, {@code
+ * !stop NODE}, {@code !start NODE}), run on the connected node as the system procedure {@code CALL
+ * QUORUMKV_...('arg', ...)} so that its answer is printed as any result. Stop and start work
+ * against the local cluster ({@code bin/quorumkv local}) only; other nodes answer with SQLState
+ * 0A000 saying so, and the shell shows that.
  */
 final class ClusterCommand extends AbstractCommandHandler {
 
@@ -34,7 +35,26 @@ final class ClusterCommand extends AbstractCommandHandler {
             "nodes",
             "QUORUMKV_NODES",
             0,
-            "Show the nodes: id, zone, address, up/down, versions"),
+            "Show the nodes: id, zone, address, up/down, versions, segments held"),
+        new ClusterCommand(
+            sqlLine,
+            "segments",
+            "QUORUMKV_SEGMENTS",
+            0,
+            "Show the segments: epoch, replicas, zones, stable or moving, key count"),
+        new ClusterCommand(
+            sqlLine,
+            "split-segments",
+            "QUORUMKV_SPLIT_SEGMENTS",
+            0,
+            "Double the segment count (each child stays on its parent's group until the balancer"
+                + " moves it)"),
+        new ClusterCommand(
+            sqlLine,
+            "decommission",
+            "QUORUMKV_DECOMMISSION",
+            1,
+            "Move a node's segments away so it can leave: !decommission NODE"),
         new ClusterCommand(
             sqlLine,
             "replicas",

@@ -24,9 +24,36 @@ public interface ClusterView {
    *     connection), or {@code stopped} (stopped in the local cluster)
    * @param sqlAddress its SQL endpoint, when known ({@code null} otherwise)
    * @param stateWrites the per-key state records it has written since it started, when known
+   * @param segments how many segments the cluster map places on it ({@code null}: no map yet, or
+   *     the node is no longer in it)
    */
   record NodeStatus(
-      int id, String zone, String address, String status, String sqlAddress, Long stateWrites) {}
+      int id,
+      String zone,
+      String address,
+      String status,
+      String sqlAddress,
+      Long stateWrites,
+      Integer segments) {}
+
+  /**
+   * One segment of the cluster map.
+   *
+   * @param segment its number
+   * @param epoch its configuration's epoch
+   * @param replicas its group
+   * @param zones the zones of its group, in the same order
+   * @param state {@code stable}, or {@code moving to} the group it moves to
+   * @param keys how many keys with a value it holds, counted on a replica readable from here
+   *     ({@code null} if none is)
+   */
+  record SegmentStatus(
+      int segment,
+      long epoch,
+      List<Integer> replicas,
+      List<String> zones,
+      String state,
+      Long keys) {}
 
   /**
    * One replica of a key.
@@ -56,6 +83,30 @@ public interface ClusterView {
 
   /** The replica group of {@code key} (a store key, as the executor encodes rows). */
   Replicas replicas(byte[] key);
+
+  /**
+   * Every segment of the cluster map.
+   *
+   * @throws QueryException 57P03 before the node has a map
+   */
+  List<SegmentStatus> segments();
+
+  /**
+   * Doubles the segment count; returns a sentence saying what happened.
+   *
+   * @throws QueryException 22023 if it cannot be done now (a move in progress), 57P03 if the map
+   *     cannot be changed now
+   */
+  String splitSegments();
+
+  /**
+   * Starts decommissioning node {@code id}: its segments move away and it leaves the map once it
+   * holds none; returns a sentence saying what happened.
+   *
+   * @throws QueryException 22023 for an unknown node or one whose leaving would leave too few,
+   *     57P03 if the map cannot be changed now
+   */
+  String decommission(int id);
 
   /**
    * Stops node {@code id} of the local cluster; returns a sentence saying what happened.
@@ -93,6 +144,21 @@ public interface ClusterView {
 
         @Override
         public Replicas replicas(byte[] key) {
+          throw unavailable();
+        }
+
+        @Override
+        public List<SegmentStatus> segments() {
+          throw unavailable();
+        }
+
+        @Override
+        public String splitSegments() {
+          throw unavailable();
+        }
+
+        @Override
+        public String decommission(int id) {
           throw unavailable();
         }
 

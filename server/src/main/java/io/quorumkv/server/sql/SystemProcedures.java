@@ -33,6 +33,9 @@ import org.apache.calcite.avatica.MetaImpl;
  *       locally learned version of the key where it can be read, the key's chosen version (a
  *       linearizable read) and the lag; {@code QUORUMKV_REPLICAS('raw key')} does the same for a
  *       store key given as UTF-8 text, or as hex with an {@code x:} prefix.
+ *   <li>{@code QUORUMKV_SEGMENTS()}: every segment of the cluster map (epoch, replicas, their
+ *       zones, stable or moving, key count); {@code QUORUMKV_SPLIT_SEGMENTS()} doubles the segment
+ *       count; {@code QUORUMKV_DECOMMISSION('id')} moves a node's segments away before it leaves.
  *   <li>{@code QUORUMKV_STOP_NODE('id')}, {@code QUORUMKV_START_NODE('id')}: stop or start a node
  *       of the local cluster ({@code bin/quorumkv local}); elsewhere 0A000.
  * </ul>
@@ -47,8 +50,12 @@ final class SystemProcedures {
   static final String REPLICAS = "QUORUMKV_REPLICAS";
   static final String STOP_NODE = "QUORUMKV_STOP_NODE";
   static final String START_NODE = "QUORUMKV_START_NODE";
+  static final String SEGMENTS = "QUORUMKV_SEGMENTS";
+  static final String SPLIT_SEGMENTS = "QUORUMKV_SPLIT_SEGMENTS";
+  static final String DECOMMISSION = "QUORUMKV_DECOMMISSION";
 
-  static final List<String> CLUSTER = List.of(NODES, REPLICAS, STOP_NODE, START_NODE);
+  static final List<String> CLUSTER =
+      List.of(NODES, REPLICAS, SEGMENTS, SPLIT_SEGMENTS, DECOMMISSION, STOP_NODE, START_NODE);
 
   static final List<ColumnMetaData> NODE_COLUMNS =
       List.of(
@@ -58,7 +65,17 @@ final class SystemProcedures {
           MetaImpl.columnMetaData("SEEN_FROM", 3, int.class, false),
           MetaImpl.columnMetaData("ADDRESS", 4, String.class, false),
           MetaImpl.columnMetaData("SQL_ADDRESS", 5, String.class, true),
-          MetaImpl.columnMetaData("STATE_WRITES", 6, Long.class, true));
+          MetaImpl.columnMetaData("STATE_WRITES", 6, Long.class, true),
+          MetaImpl.columnMetaData("SEGMENTS", 7, Integer.class, true));
+
+  static final List<ColumnMetaData> SEGMENT_COLUMNS =
+      List.of(
+          MetaImpl.columnMetaData("SEGMENT", 0, int.class, false),
+          MetaImpl.columnMetaData("EPOCH", 1, long.class, false),
+          MetaImpl.columnMetaData("REPLICAS", 2, String.class, false),
+          MetaImpl.columnMetaData("ZONES", 3, String.class, false),
+          MetaImpl.columnMetaData("STATE", 4, String.class, false),
+          MetaImpl.columnMetaData("KEYS", 5, Long.class, true));
 
   static final List<ColumnMetaData> REPLICA_COLUMNS =
       List.of(
@@ -137,6 +154,7 @@ final class SystemProcedures {
       case PRIMARY_KEYS -> Metadata.PRIMARY_KEY_COLUMNS;
       case NODES -> NODE_COLUMNS;
       case REPLICAS -> REPLICA_COLUMNS;
+      case SEGMENTS -> SEGMENT_COLUMNS;
       default -> RESULT_COLUMNS;
     };
   }
@@ -176,21 +194,56 @@ final class SystemProcedures {
     return switch (call.name()) {
       case NODES -> nodes(call, cluster);
       case REPLICAS -> replicas(call, catalog, cluster);
+      case SEGMENTS -> segments(call, cluster);
+      case SPLIT_SEGMENTS -> {
+        noArguments(call);
+        yield List.<Object[]>of(new Object[] {cluster.splitSegments()});
+      }
+      case DECOMMISSION -> List.<Object[]>of(new Object[] {cluster.decommission(nodeId(call))});
       case STOP_NODE -> List.<Object[]>of(new Object[] {cluster.stopNode(nodeId(call))});
       default -> List.<Object[]>of(new Object[] {cluster.startNode(nodeId(call))});
     };
   }
 
-  private static List<Object[]> nodes(Call call, ClusterView cluster) {
+  private static void noArguments(Call call) {
     if (!call.args().isEmpty()) {
-      throw new QueryException(QueryException.WRONG_PARAMETER_COUNT, NODES + " takes no arguments");
+      throw new QueryException(
+          QueryException.WRONG_PARAMETER_COUNT, call.name() + " takes no arguments");
     }
+  }
+
+  private static List<Object[]> segments(Call call, ClusterView cluster) {
+    noArguments(call);
+    List<Object[]> rows = new ArrayList<>();
+    for (ClusterView.SegmentStatus g : cluster.segments()) {
+      rows.add(
+          new Object[] {
+            g.segment(),
+            g.epoch(),
+            String.join(",", g.replicas().stream().map(String::valueOf).toList()),
+            String.join(",", g.zones()),
+            g.state(),
+            g.keys()
+          });
+    }
+    return rows;
+  }
+
+  private static List<Object[]> nodes(Call call, ClusterView cluster) {
+    noArguments(call);
     int self = cluster.nodeId();
     List<Object[]> rows = new ArrayList<>();
     for (ClusterView.NodeStatus n : cluster.nodes()) {
       rows.add(
           new Object[] {
-            n.id(), n.zone(), n.status(), self, n.address(), n.sqlAddress(), n.stateWrites()
+            n.id(),
+            n.zone(),
+            n.status(),
+            self,
+            n.address(),
+            n.sqlAddress(),
+            n.stateWrites(),
+            n.segments()
           });
     }
     return rows;

@@ -211,6 +211,10 @@ class LocalShellIT {
     assertThat(seen.find()).isTrue();
     int stop = Integer.parseInt(seen.group(1)) % 3 + 1; // not the node the shell is on
 
+    assertThat(run("!segments", "rows selected"))
+        .contains("64 rows selected")
+        .containsPattern("\\| *1,2,3 *\\| *zone-1,zone-2,zone-3 *\\| *stable *\\|");
+
     assertThat(run("!stop " + stop, "row selected")).contains("node " + stop + " (zone-" + stop);
     assertThat(run("UPDATE acct SET bal = 70 WHERE id = 1 IF bal = 90;", "row selected"))
         .containsPattern("\\| *true *\\|");
