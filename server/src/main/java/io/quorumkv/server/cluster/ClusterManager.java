@@ -9,6 +9,7 @@ import io.quorumkv.placement.ClusterMapCodec;
 import io.quorumkv.placement.KeyHash;
 import io.quorumkv.replication.node.NodeTopology;
 import io.quorumkv.replication.node.ReplicaNode;
+import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.GroupConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +49,17 @@ import org.slf4j.LoggerFactory;
 public final class ClusterManager implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterManager.class);
 
-  /** The metadata key of the cluster map. */
+  /** The name of the cluster map's metadata key. */
   static final String MAP_KEY = "cluster-map";
+
+  /**
+   * The store key of the cluster map ({@link NodeTopology#META_PREFIX} then {@code cluster-map}):
+   * an operator tool may read it with any client and change it by compare-and-set on its version,
+   * exactly as the nodes do.
+   */
+  public static Bytes mapKey() {
+    return MetaRegister.keyOf(MAP_KEY);
+  }
 
   private static final long POLL_MILLIS = 1_000;
   private static final long DRIVE_MILLIS = 200;

@@ -32,11 +32,16 @@ final class MetaRegister {
 
   MetaRegister(ReplicaNode node, String name, long timeoutMillis) {
     this.node = node;
+    this.key = keyOf(name);
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  /** The store key of metadata key {@code name}. */
+  static Bytes keyOf(String name) {
     byte[] n = name.getBytes(StandardCharsets.UTF_8);
     byte[] k = Arrays.copyOf(NodeTopology.META_PREFIX, NodeTopology.META_PREFIX.length + n.length);
     System.arraycopy(n, 0, k, NodeTopology.META_PREFIX.length, n.length);
-    this.key = Bytes.wrap(k);
-    this.timeoutMillis = timeoutMillis;
+    return Bytes.wrap(k);
   }
 
   /** The current value, read linearizably. */

@@ -110,7 +110,7 @@ final class RegisterWorkload {
       if (t % 3 == 0) {
         client = routed;
       } else {
-        client = cluster.pinnedClient(1 + pinned % ProcessCluster.SIZE, 2 + pinned, timeout);
+        client = cluster.pinnedClient(1 + pinned % cluster.size(), 2 + pinned, timeout);
         clients.add(client);
         pinned++;
       }
@@ -199,7 +199,7 @@ final class RegisterWorkload {
     long deadline = System.nanoTime() + within.toNanos();
     List<QuorumClient> readers = new ArrayList<>();
     try {
-      for (int i = 1; i <= ProcessCluster.SIZE; i++) {
+      for (int i = 1; i <= cluster.size(); i++) {
         readers.add(cluster.pinnedClient(i, 1000 + i, timeout));
       }
       Map<Bytes, Map<Integer, Outcome.ReadOk>> last = new LinkedHashMap<>();
@@ -208,15 +208,14 @@ final class RegisterWorkload {
         boolean allAgree = true;
         for (Bytes key : KEYS) {
           Map<Integer, Outcome.ReadOk> byNode = new LinkedHashMap<>();
-          for (int i = 1; i <= ProcessCluster.SIZE; i++) {
+          for (int i = 1; i <= cluster.size(); i++) {
             Outcome.ReadOk r = recordedRead(readers.get(i - 1), key);
             if (r != null) {
               byNode.put(i, r);
             }
           }
           last.put(key, byNode);
-          if (byNode.size() == ProcessCluster.SIZE
-              && byNode.values().stream().distinct().count() == 1) {
+          if (byNode.size() == cluster.size() && byNode.values().stream().distinct().count() == 1) {
             agreed.put(key, byNode.get(1));
           } else {
             allAgree = false;
