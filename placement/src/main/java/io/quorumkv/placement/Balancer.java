@@ -1,6 +1,7 @@
 package io.quorumkv.placement;
 
 import io.quorumkv.placement.ClusterMap.NodeState;
+import io.quorumkv.placement.ClusterMap.Segment;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -22,8 +23,9 @@ import java.util.Set;
  * </ol>
  *
  * <p>Repairs (1-3) come first; balancing moves exactly one replica of a group from the most to the
- * least loaded node, so each balancing move lowers the sum of squared loads and the sequence ends.
- * Deterministic: the same map gives the same move.
+ * least loaded node, so each balancing move lowers the sum of squared loads and the sequence ends
+ * (when zones block every such move, a neutral exchange within the most loaded node's zone comes
+ * first, and the lowering move right after it). Deterministic: the same map gives the same move.
  */
 public final class Balancer {
   private Balancer() {}
@@ -166,20 +168,62 @@ public final class Balancer {
         if (load.get(from) - load.get(to) <= 1) {
           break;
         }
-        for (int s = 0; s < map.segmentCount(); s++) {
-          List<Integer> g = map.segment(s).replicas();
-          if (!g.contains(from) || g.contains(to)) {
-            continue;
-          }
-          List<Integer> t = new ArrayList<>(g);
-          t.set(t.indexOf(from), to);
-          if (distinctZones(map, t) >= Math.min(zones, t.size())) {
-            t.sort(null);
-            return Optional.of(new Move(s, t));
+        Optional<Move> m = replace(map, zones, from, to);
+        if (m.isPresent()) {
+          return m;
+        }
+      }
+    }
+    // No direct move: the zones, not the nodes, are out of balance (every group of the most
+    // loaded node would lose a zone). Exchange loads between a node X of its zone, one less
+    // loaded, and a least loaded node of another zone (a neutral move); the next call then finds
+    // the direct move from the most loaded node to X, within its zone. So every two moves lower
+    // the sum of squared loads, and the sequence still ends.
+    int from = byLoad.get(byLoad.size() - 1);
+    String zone = map.node(from).zone();
+    for (int to : byLoad) {
+      if (load.get(from) - load.get(to) <= 1) {
+        break;
+      }
+      for (int x : byLoad) {
+        if (x != from
+            && map.node(x).zone().equals(zone)
+            && load.get(x) == load.get(to) + 1
+            && holdsWithout(map, from, x)) {
+          Optional<Move> m = replace(map, zones, x, to);
+          if (m.isPresent()) {
+            return m;
           }
         }
       }
     }
     return Optional.empty();
+  }
+
+  /** The first segment move that puts {@code to} in place of {@code from} keeping zone spread. */
+  private static Optional<Move> replace(ClusterMap map, int zones, int from, int to) {
+    for (int s = 0; s < map.segmentCount(); s++) {
+      List<Integer> g = map.segment(s).replicas();
+      if (!g.contains(from) || g.contains(to)) {
+        continue;
+      }
+      List<Integer> t = new ArrayList<>(g);
+      t.set(t.indexOf(from), to);
+      if (distinctZones(map, t) >= Math.min(zones, t.size())) {
+        t.sort(null);
+        return Optional.of(new Move(s, t));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether {@code a} is a replica of some segment {@code b} is not a replica of. */
+  private static boolean holdsWithout(ClusterMap map, int a, int b) {
+    for (Segment g : map.segments()) {
+      if (g.replicas().contains(a) && !g.replicas().contains(b)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -61,7 +61,7 @@ class BalancerProperties {
     }
   }
 
-  @Property(tries = 60)
+  @Property(tries = 100)
   void movesEndInABalancedZoneSpreadPlacement(
       @ForAll @IntRange(min = 1, max = 10) int perZone,
       @ForAll @IntRange(min = 1, max = 5) int zones,

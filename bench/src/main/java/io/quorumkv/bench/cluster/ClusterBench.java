@@ -46,8 +46,14 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * ClusterBench [--engines bitcask,lsm] [--merging on,off] [--workloads cas,cas-hot,put,get]
  *              [--keys 100000] [--concurrency 64] [--seconds 10] [--warmup 3]
+ *              [--nodes 3,6,9] [--rf 3]
  *              [--quick] [--dir DIR] [--out FILE] [--node-jvm-opts "-Xmx1g ..."]
  * </pre>
+ *
+ * <p>{@code --nodes} runs the whole benchmark once per cluster size (zones round-robin over three);
+ * {@code --rf} is the replicas per segment ({@code cluster.replication.factor}; a value of at least
+ * the node count makes every node replicate every key, as before segments). Each run starts
+ * measuring once the balancer has placed every segment.
  */
 public final class ClusterBench {
   static final int VALUE_BYTES = 100;
@@ -69,7 +75,9 @@ public final class ClusterBench {
       Path dir,
       Path out,
       List<String> nodeJvmOptions,
-      String command) {
+      String command,
+      List<Integer> nodes,
+      int replicationFactor) {
     Options withTimes(double seconds, double warmup) {
       return new Options(
           engines,
@@ -82,7 +90,9 @@ public final class ClusterBench {
           dir,
           out,
           nodeJvmOptions,
-          command);
+          command,
+          nodes,
+          replicationFactor);
     }
   }
 
@@ -117,32 +127,24 @@ public final class ClusterBench {
     Options o = parse(args);
     PrintStream out = System.out;
     out.printf(
-        "cluster benchmark: 3 nodes, engines %s, merging %s, %d keys, %d in flight, %.0f s"
+        "cluster benchmark: %s nodes (rf %d), engines %s, merging %s, %d keys, %d in flight, %.0f s"
             + " (+%.0f s warm-up) per workload %s%n",
-        o.engines, o.merging, o.keys, o.concurrency, o.seconds, o.warmup, o.workloads);
+        o.nodes,
+        o.replicationFactor,
+        o.engines,
+        o.merging,
+        o.keys,
+        o.concurrency,
+        o.seconds,
+        o.warmup,
+        o.workloads);
     List<Result> results = new ArrayList<>();
-    for (String engine : o.engines) {
-      for (boolean merging : o.merging) {
-        Path dir = o.dir.resolve(engine + "-" + (merging ? "merging" : "no-merging"));
-        try (NodeProcesses nodes = NodeProcesses.start(dir, engine, merging, o.nodeJvmOptions);
-            QuorumClient client = nodes.client(Duration.ofSeconds(5))) {
-          long t0 = System.nanoTime();
-          load(client, o);
-          out.printf(
-              "%s merging=%s: loaded %d keys in %.1f s%n",
-              engine, merging, o.keys, (System.nanoTime() - t0) / 1e9);
-          // Every workload runs once unmeasured first: otherwise the first workload measured pays
-          // for the JIT compiling its paths (and the load's leftovers) in its window. A quick run
-          // measured read+CAS, always first, at about twice its steady CPU per pair that way.
-          Options warm = o.withTimes(o.warmup, 0);
-          for (String w : o.workloads) {
-            run(nodes, client, warm, engine, merging, w);
-          }
-          for (String w : o.workloads) {
-            Result r = run(nodes, client, o, engine, merging, w);
-            results.add(r);
-            out.println(line(r));
-          }
+    for (int size : o.nodes) {
+      for (String kind : o.engines) {
+        for (boolean merging : o.merging) {
+          String engine = kind + ", " + size + " nodes, rf " + Math.min(o.replicationFactor, size);
+          Path dir = o.dir.resolve(kind + "-" + size + "-" + (merging ? "merging" : "no-merging"));
+          runCluster(o, out, results, size, kind, engine, merging, dir);
         }
       }
     }
@@ -157,6 +159,39 @@ public final class ClusterBench {
     }
   }
 
+  private static void runCluster(
+      Options o,
+      PrintStream out,
+      List<Result> results,
+      int size,
+      String kind,
+      String engine,
+      boolean merging,
+      Path dir)
+      throws Exception {
+    try (NodeProcesses nodes =
+            NodeProcesses.start(dir, kind, merging, o.nodeJvmOptions, size, o.replicationFactor);
+        QuorumClient client = nodes.client(Duration.ofSeconds(5))) {
+      long t0 = System.nanoTime();
+      load(client, o);
+      out.printf(
+          "%s merging=%s: loaded %d keys in %.1f s%n",
+          engine, merging, o.keys, (System.nanoTime() - t0) / 1e9);
+      // Every workload runs once unmeasured first: otherwise the first workload measured pays
+      // for the JIT compiling its paths (and the load's leftovers) in its window. A quick run
+      // measured read+CAS, always first, at about twice its steady CPU per pair that way.
+      Options warm = o.withTimes(o.warmup, 0);
+      for (String w : o.workloads) {
+        run(nodes, client, warm, engine, merging, w);
+      }
+      for (String w : o.workloads) {
+        Result r = run(nodes, client, o, engine, merging, w);
+        results.add(r);
+        out.println(line(r));
+      }
+    }
+  }
+
   static Options parse(String[] args) {
     List<String> engines = List.of("bitcask", "lsm");
     List<Boolean> merging = List.of(true, false);
@@ -168,6 +203,8 @@ public final class ClusterBench {
     Path dir = Path.of("bench/target/cluster-bench");
     Path out = null;
     List<String> jvm = List.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC");
+    List<Integer> nodes = List.of(3);
+    int rf = 3;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--engines" -> engines = List.of(args[++i].split(","));
@@ -191,6 +228,14 @@ public final class ClusterBench {
         case "--dir" -> dir = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--node-jvm-opts" -> jvm = List.of(args[++i].trim().split("\\s+"));
+        case "--nodes" -> {
+          List<Integer> n = new ArrayList<>();
+          for (String v : args[++i].split(",")) {
+            n.add(Integer.parseInt(v.trim()));
+          }
+          nodes = List.copyOf(n);
+        }
+        case "--rf" -> rf = Integer.parseInt(args[++i]);
         case "--quick" -> {
           keys = 10_000;
           seconds = 3;
@@ -220,7 +265,9 @@ public final class ClusterBench {
         dir,
         out,
         jvm,
-        "bin/quorumkv bench-cluster " + String.join(" ", args));
+        "bin/quorumkv bench-cluster " + String.join(" ", args),
+        nodes,
+        rf);
   }
 
   static Bytes key(int i) {
@@ -466,7 +513,7 @@ public final class ClusterBench {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
-            "`%s` — %s, %d cores, 3 node JVMs + 1 load-generator JVM on one machine; %d keys,"
+            "`%s` — %s, %d cores, node JVMs + 1 load-generator JVM on one machine; %d keys,"
                 + " %d-byte values, %d requests in flight, %.0f s measured after %.0f s warm-up, every workload"
                 + " having run unmeasured once before;"
                 + " durable (fsync) state writes; node JVM options `%s`.%n%n",

@@ -1,6 +1,11 @@
 package io.quorumkv.bench.cluster;
 
+import io.quorumkv.placement.Balancer;
+import io.quorumkv.placement.ClusterMap;
+import io.quorumkv.placement.ClusterMapCodec;
 import io.quorumkv.replication.client.QuorumClient;
+import io.quorumkv.replication.paxos.Outcome;
+import io.quorumkv.server.cluster.ClusterManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,28 +18,33 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
- * Three node JVMs ({@code io.quorumkv.server.QuorumKvServer} with generated configs) on 127.0.0.2,
- * .3 and .4, each with its own data directory and log file under {@code dir}. Ports are free ports
- * found at start (other tests may use the example ports). Each node also serves SQL ({@link
- * #jdbcUrl()}). Public for the peer comparison (bench-peers). Not thread-safe.
+ * Node JVMs ({@code io.quorumkv.server.QuorumKvServer} with generated configs), three by default,
+ * node {@code i} on 127.0.0.(i+1) in zone {@code zone-((i - 1) % 3 + 1)}, each with its own data
+ * directory and log file under {@code dir}. Ports are free ports found at start (other tests may
+ * use the example ports). Each node also serves SQL ({@link #jdbcUrl()}). Public for the peer
+ * comparison (bench-peers). Not thread-safe.
  */
 public final class NodeProcesses implements AutoCloseable {
-  /** The number of nodes. */
+  /** The default number of nodes. */
   public static final int NODES = 3;
 
   private static final long CLK_TCK = 100; // USER_HZ on Linux (getconf CLK_TCK)
 
   private final Path dir;
+  private final int size;
   private final List<Process> processes = new ArrayList<>();
   private final List<InetSocketAddress> clientAddresses = new ArrayList<>();
   private final List<InetSocketAddress> sqlAddresses = new ArrayList<>();
 
-  private NodeProcesses(Path dir) {
+  private NodeProcesses(Path dir, int size) {
     this.dir = dir;
+    this.size = size;
   }
 
   /**
@@ -49,34 +59,56 @@ public final class NodeProcesses implements AutoCloseable {
   public static NodeProcesses start(
       Path dir, String engine, boolean merging, List<String> jvmOptions)
       throws IOException, InterruptedException {
+    return start(dir, engine, merging, jvmOptions, NODES, 3);
+  }
+
+  /**
+   * Starts {@code size} nodes with {@code replicationFactor} replicas per segment and waits until
+   * each serves and the balancer has placed every segment.
+   *
+   * @throws IOException if a node cannot be started
+   * @throws InterruptedException if interrupted while waiting for the nodes
+   */
+  public static NodeProcesses start(
+      Path dir,
+      String engine,
+      boolean merging,
+      List<String> jvmOptions,
+      int size,
+      int replicationFactor)
+      throws IOException, InterruptedException {
     deleteRecursively(dir);
     Files.createDirectories(dir);
-    NodeProcesses n = new NodeProcesses(dir);
-    int[] peerPorts = new int[NODES + 1];
-    int[] clientPorts = new int[NODES + 1];
-    int[] sqlPorts = new int[NODES + 1];
+    NodeProcesses n = new NodeProcesses(dir, size);
+    int[] peerPorts = new int[size + 1];
+    int[] clientPorts = new int[size + 1];
+    int[] sqlPorts = new int[size + 1];
     StringBuilder peers = new StringBuilder();
-    for (int i = 1; i <= NODES; i++) {
+    StringBuilder zones = new StringBuilder();
+    for (int i = 1; i <= size; i++) {
       peerPorts[i] = freePort(host(i));
       clientPorts[i] = freePort(host(i));
       sqlPorts[i] = freePort(host(i));
       peers.append(i == 1 ? "" : ", ").append(i + "=" + host(i) + ":" + peerPorts[i]);
+      zones.append(i == 1 ? "" : ", ").append(i + "=" + zone(i));
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     try {
-      for (int i = 1; i <= NODES; i++) {
+      for (int i = 1; i <= size; i++) {
         Path conf = dir.resolve("node" + i + ".properties");
         Files.writeString(
             conf,
             String.join(
                 "\n",
                 "node.id = " + i,
-                "node.zone = zone-" + i,
+                "node.zone = " + zone(i),
                 "listen.address = " + host(i),
                 "peer.port = " + peerPorts[i],
                 "client.port = " + clientPorts[i],
                 "sql.port = " + sqlPorts[i],
                 "peers = " + peers,
+                "peer.zones = " + zones,
+                "cluster.replication.factor = " + replicationFactor,
                 "data.dir = " + dir.resolve("node" + i).toAbsolutePath(),
                 "engine.kind = " + engine,
                 "peer.merging = " + merging,
@@ -97,6 +129,7 @@ public final class NodeProcesses implements AutoCloseable {
         n.sqlAddresses.add(new InetSocketAddress(host(i), sqlPorts[i]));
       }
       n.awaitReady();
+      n.awaitPlaced(Math.min(replicationFactor, size));
     } catch (IOException | InterruptedException | RuntimeException e) {
       n.close();
       throw e;
@@ -115,10 +148,20 @@ public final class NodeProcesses implements AutoCloseable {
     }
   }
 
-  /** A client of all three nodes. */
+  /** Node {@code i}'s zone: three zones, round-robin. */
+  static String zone(int i) {
+    return "zone-" + ((i - 1) % 3 + 1);
+  }
+
+  /** How many nodes run. */
+  public int size() {
+    return size;
+  }
+
+  /** A client of all nodes. */
   public QuorumClient client(Duration timeout) {
     QuorumClient.Builder b = QuorumClient.builder().timeout(timeout).attempts(3);
-    for (int i = 1; i <= NODES; i++) {
+    for (int i = 1; i <= size; i++) {
       b.node(i, clientAddresses.get(i - 1));
     }
     return b.build();
@@ -126,15 +169,12 @@ public final class NodeProcesses implements AutoCloseable {
 
   private void awaitReady() throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    try (QuorumClient c =
-        QuorumClient.builder()
-            .timeout(Duration.ofSeconds(1))
-            .attempts(1)
-            .node(1, clientAddresses.get(0))
-            .node(2, clientAddresses.get(1))
-            .node(3, clientAddresses.get(2))
-            .build()) {
-      for (int i = 1; i <= NODES; i++) {
+    QuorumClient.Builder b = QuorumClient.builder().timeout(Duration.ofSeconds(1)).attempts(1);
+    for (int i = 1; i <= size; i++) {
+      b.node(i, clientAddresses.get(i - 1));
+    }
+    try (QuorumClient c = b.build()) {
+      for (int i = 1; i <= size; i++) {
         while (true) {
           for (Process p : processes) {
             if (!p.isAlive()) {
@@ -145,8 +185,7 @@ public final class NodeProcesses implements AutoCloseable {
           try {
             c.stats(i).get(2, TimeUnit.SECONDS);
             break;
-          } catch (java.util.concurrent.ExecutionException
-              | java.util.concurrent.TimeoutException e) {
+          } catch (ExecutionException | TimeoutException e) {
             if (System.nanoTime() > deadline) {
               throw new IllegalStateException("node " + i + " did not come up; see " + dir, e);
             }
@@ -157,12 +196,38 @@ public final class NodeProcesses implements AutoCloseable {
     }
   }
 
+  /** Waits until the cluster map places every segment on {@code replicas} nodes, none moving. */
+  private void awaitPlaced(int replicas) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    try (QuorumClient c = client(Duration.ofSeconds(2))) {
+      while (true) {
+        try {
+          Outcome.ReadOk r = c.get(ClusterManager.mapKey()).get(10, TimeUnit.SECONDS);
+          if (r.value() != null) {
+            ClusterMap m = ClusterMapCodec.decode(r.value().toByteArray());
+            if (m.movingSegment() < 0
+                && Balancer.nextMove(m).isEmpty()
+                && m.segments().stream().allMatch(g -> g.replicas().size() == replicas)) {
+              return;
+            }
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          // not readable yet: poll again
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("segments not placed within 300 s; see " + dir);
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
   /** The nodes' native client addresses, node 1 first. */
   public List<InetSocketAddress> clientAddresses() {
     return List.copyOf(clientAddresses);
   }
 
-  /** The JDBC URL of all three nodes' SQL endpoints. */
+  /** The JDBC URL of all nodes' SQL endpoints. */
   public String jdbcUrl() {
     StringBuilder url = new StringBuilder("jdbc:quorumkv://");
     for (InetSocketAddress a : sqlAddresses) {
@@ -184,7 +249,7 @@ public final class NodeProcesses implements AutoCloseable {
    */
   public List<Map<String, Long>> stats(QuorumClient client) throws Exception {
     List<Map<String, Long>> all = new ArrayList<>();
-    for (int i = 1; i <= NODES; i++) {
+    for (int i = 1; i <= size; i++) {
       all.add(client.stats(i).get(10, TimeUnit.SECONDS));
     }
     return all;
@@ -225,7 +290,7 @@ public final class NodeProcesses implements AutoCloseable {
       Thread.currentThread().interrupt();
       processes.forEach(Process::destroyForcibly);
     }
-    for (int i = 1; i <= NODES; i++) {
+    for (int i = 1; i <= size; i++) {
       deleteRecursively(dir.resolve("node" + i));
     }
   }
