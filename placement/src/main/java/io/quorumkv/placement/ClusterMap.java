@@ -245,8 +245,9 @@ public record ClusterMap(
   /**
    * Marks node {@code id} as leaving: the balancer moves its segments away.
    *
-   * @throws IllegalArgumentException if it is unknown, or if too few active nodes would remain to
-   *     hold {@code replicationFactor} replicas of every segment
+   * @throws IllegalArgumentException if it is unknown, if too few active nodes would remain to hold
+   *     {@code replicationFactor} replicas of every segment, or if it is the last active node of a
+   *     zone that groups need to survive a zone's loss
    */
   public ClusterMap markLeaving(int id) {
     NodeInfo n = node(id);
@@ -271,7 +272,21 @@ public record ClusterMap(
     for (NodeInfo m : nodes) {
       next.add(m.id() == id ? new NodeInfo(id, m.zone(), m.address(), NodeState.LEAVING) : m);
     }
-    return withNodes(next);
+    ClusterMap after = withNodes(next);
+    int zonesNeeded = Math.min(replicationFactor, activeZoneCount());
+    if (after.activeZoneCount() < zonesNeeded) {
+      throw new IllegalArgumentException(
+          "cannot decommission node "
+              + id
+              + ": it is the last active node of zone "
+              + n.zone()
+              + ", and groups of "
+              + replicationFactor
+              + " replicas would no longer span "
+              + zonesNeeded
+              + " zones (add a node to that zone first)");
+    }
+    return after;
   }
 
   /**

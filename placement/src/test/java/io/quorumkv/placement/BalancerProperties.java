@@ -93,6 +93,7 @@ class BalancerProperties {
         int id = active.get(z);
         map[0] = map[0].markLeaving(id); // one of each zone, so zones stay even
       }
+      assertThat(map[0].activeZoneCount()).isEqualTo(zones);
       settle(map, bound);
       for (int id : map[0].nodesIn(NodeState.LEAVING)) {
         assertThat(map[0].segmentCounts().get(id)).isZero();

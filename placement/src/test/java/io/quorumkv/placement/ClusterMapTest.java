@@ -83,6 +83,11 @@ class ClusterMapTest {
         .hasMessageContaining("2 active node(s) would remain for 3 replicas");
     assertThatThrownBy(() -> leaving.beginMove(0, List.of(2, 3, 4)))
         .hasMessageContaining("not an active node");
+    ClusterMap six = ClusterMap.bootstrap(nodes(6), 2, 3);
+    ClusterMap fourLeft = six.markLeaving(6); // zone-3 keeps node 3
+    assertThatThrownBy(() -> fourLeft.markLeaving(3))
+        .hasMessageContaining("last active node of zone zone-3")
+        .hasMessageContaining("would no longer span 3 zones");
     assertThatThrownBy(() -> ClusterMap.bootstrap(nodes(3), 6, 3))
         .hasMessageContaining("power of two");
   }

@@ -57,7 +57,7 @@ class QuorumKvTargetsTest {
       }
     }
     List<String> nativeAddresses = new ArrayList<>();
-    for (int i = 1; i <= LocalCluster.SIZE; i++) {
+    for (int i = 1; i <= cluster.size(); i++) {
       String sql = cluster.sqlAddress(i);
       int colon = sql.lastIndexOf(':');
       // LocalCluster's layout: the native client port is the SQL port - 100
