@@ -11,7 +11,9 @@ import io.quorumkv.replication.node.NodeTopology;
 import io.quorumkv.replication.node.ReplicaNode;
 import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.GroupConfig;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +24,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +71,7 @@ public final class ClusterManager implements AutoCloseable {
 
   private final ReplicaNode node;
   private final List<NodeInfo> founders;
+  private final NodeInfo self;
   private final int segments;
   private final int replicationFactor;
   private final boolean balance;
@@ -81,7 +86,10 @@ public final class ClusterManager implements AutoCloseable {
   /**
    * A manager for {@code node}.
    *
-   * @param founders the nodes of the node's configuration (itself and its peers), with zones
+   * @param self this node as its configuration describes it (zone, peer address), which the map is
+   *     corrected to ({@code null}: never corrected)
+   * @param founders the nodes of the node's configuration (itself and its peers), with zones; empty
+   *     for a node that joined a running cluster
    * @param segments the segment count of a new cluster's map ({@code cluster.segments})
    * @param replicationFactor replicas per segment
    * @param balance whether this node may drive moves (off: it only watches)
@@ -89,6 +97,7 @@ public final class ClusterManager implements AutoCloseable {
    */
   public ClusterManager(
       ReplicaNode node,
+      NodeInfo self,
       List<NodeInfo> founders,
       int segments,
       int replicationFactor,
@@ -98,6 +107,7 @@ public final class ClusterManager implements AutoCloseable {
     KeyHash.checkSegmentCount(segments);
     this.node = node;
     this.founders = List.copyOf(founders);
+    this.self = self;
     this.segments = segments;
     this.replicationFactor = replicationFactor;
     this.balance = balance;
@@ -114,9 +124,9 @@ public final class ClusterManager implements AutoCloseable {
 
   /**
    * The placement of {@code map} as the replication core sees it: the segment of a key by {@link
-   * KeyHash}, each segment's configuration, and the metadata group of {@code founders}.
+   * KeyHash}, each segment's configuration, and the map's metadata group.
    */
-  public static NodeTopology topology(ClusterMap map, List<Integer> founders) {
+  public static NodeTopology topology(ClusterMap map) {
     List<GroupConfig> configs = new ArrayList<>();
     for (Segment g : map.segments()) {
       configs.add(new GroupConfig(g.epoch(), g.replicas(), g.next()));
@@ -126,7 +136,7 @@ public final class ClusterManager implements AutoCloseable {
         map.version(),
         key -> KeyHash.segmentOf(key.toByteArray(), count),
         configs,
-        NodeTopology.metaGroup(founders));
+        GroupConfig.stable(0, map.metaGroup()));
   }
 
   /** The stored map of {@code engine}'s node, or {@code null} (none, or unreadable: logged). */
@@ -184,6 +194,9 @@ public final class ClusterManager implements AutoCloseable {
   /** Reads the stored map and adopts it if newer; bootstraps one if there is none. */
   private ClusterMap poll() throws ClusterMapUnavailableException, InterruptedException {
     MetaRegister.Versioned v = register.read();
+    if (v.value() == null && founders.isEmpty()) {
+      return null; // a joining node never creates a map (it found one when it joined)
+    }
     if (v.value() == null) {
       ClusterMap first = ClusterMap.bootstrap(founders, segments, replicationFactor);
       if (register.compareAndSet(v.version(), ClusterMapCodec.encode(first))) {
@@ -208,7 +221,36 @@ public final class ClusterManager implements AutoCloseable {
     }
     mapPaxosVersion = v.version();
     adopt(read, v.value());
-    return read;
+    return correctSelf(read);
+  }
+
+  /**
+   * Corrects this node's zone and address in {@code m} if its configuration says otherwise (it was
+   * restarted with a new {@code node.zone} or address, or a founder's peers did not name its zone);
+   * the map after that.
+   */
+  private ClusterMap correctSelf(ClusterMap m)
+      throws ClusterMapUnavailableException, InterruptedException {
+    NodeInfo listed = m.node(node.id());
+    if (self == null
+        || listed == null
+        || (listed.zone().equals(self.zone()) && listed.address().equals(self.address()))) {
+      return m;
+    }
+    ClusterMap next = m.updateNode(self);
+    String what =
+        "node "
+            + node.id()
+            + " is in zone "
+            + self.zone()
+            + " at "
+            + self.address()
+            + " (the map said "
+            + listed.zone()
+            + " at "
+            + listed.address()
+            + ")";
+    return change(m, next, what) ? next : m;
   }
 
   private void adopt(ClusterMap read, byte[] stored) throws InterruptedException {
@@ -219,13 +261,14 @@ public final class ClusterManager implements AutoCloseable {
       return;
     }
     try {
-      node.adopt(topology(read, founderIds()), stored).get(30, TimeUnit.SECONDS);
+      node.adopt(topology(read), stored).get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       lastProblem = "adopting map version " + read.version() + " failed: " + e;
       LOG.warn("node {}: {}", node.id(), lastProblem);
       return;
     }
     map = read;
+    connectPeers(node, read);
     String zones = Balancer.explainZones(read);
     if (zones != null && !zones.equals(zoneWarning)) {
       LOG.warn("node {}: {}", node.id(), zones);
@@ -233,8 +276,36 @@ public final class ClusterManager implements AutoCloseable {
     zoneWarning = zones;
   }
 
-  private List<Integer> founderIds() {
-    return founders.stream().map(NodeInfo::id).toList();
+  /**
+   * Adds the nodes of {@code map} to {@code node}'s peers (with their addresses there): a node that
+   * joined is connected to. A node removed from the map stays connected until it is stopped, so a
+   * decommissioned node still answers as a proxy while an operator moves its clients away.
+   */
+  public static void connectPeers(ReplicaNode node, ClusterMap map) {
+    for (NodeInfo n : map.nodes()) {
+      if (n.id() != node.id()) {
+        try {
+          node.addPeer(n.id(), peerAddress(n.address()));
+        } catch (IllegalArgumentException e) {
+          LOG.warn("node {}: node {} has an unusable address in the map: {}", node.id(), n, e);
+        }
+      }
+    }
+  }
+
+  /** A {@code host:port} address of the map as a socket address (resolved). */
+  public static InetSocketAddress peerAddress(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("not host:port: " + hostPort);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not host:port: " + hostPort, e);
+    }
+    return new InetSocketAddress(hostPort.substring(0, colon), port);
   }
 
   // ------------------------------------------------------------------ driving
@@ -317,22 +388,39 @@ public final class ClusterManager implements AutoCloseable {
     if (node.topology().version() < m.version()) {
       return false; // adopt first (the poll just did, unless adopting failed)
     }
-    List<CompletableFuture<Long>> settles = new ArrayList<>();
+    // A majority of the old group is what the protocol needs: do not wait for a slow member.
+    int need = g.replicas().size() / 2 + 1;
+    int members = g.replicas().size();
+    AtomicInteger settled = new AtomicInteger();
+    AtomicInteger refused = new AtomicInteger();
+    AtomicLong settledKeys = new AtomicLong();
+    List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    CompletableFuture<Void> enough = new CompletableFuture<>();
     for (int member : g.replicas()) {
-      settles.add(node.settleSegmentOn(member, s, g.epoch(), SETTLE_TIMEOUT_MILLIS));
+      node.settleSegmentOn(member, s, g.epoch(), SETTLE_TIMEOUT_MILLIS)
+          .whenComplete(
+              (n, t) -> {
+                if (t == null) {
+                  settledKeys.addAndGet(n);
+                  if (settled.incrementAndGet() >= need) {
+                    enough.complete(null);
+                  }
+                } else {
+                  failures.add(t.getCause() == null ? t.toString() : t.getCause().getMessage());
+                  if (refused.incrementAndGet() > members - need) {
+                    enough.complete(null);
+                  }
+                }
+              });
     }
-    int ok = 0;
-    long keys = 0;
-    List<String> failures = new ArrayList<>();
-    for (CompletableFuture<Long> f : settles) {
-      try {
-        keys += f.get(SETTLE_TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
-        ok++;
-      } catch (ExecutionException | TimeoutException e) {
-        failures.add(e.getCause() == null ? e.toString() : e.getCause().getMessage());
-      }
+    try {
+      enough.get(SETTLE_TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      failures.add("no majority answered in time");
     }
-    if (ok < g.replicas().size() / 2 + 1) {
+    int ok = settled.get();
+    long keys = settledKeys.get();
+    if (ok < need) {
       lastProblem =
           "segment " + s + " not settled by a majority of " + g.replicas() + ": " + failures;
       LOG.info("node {}: {}", node.id(), lastProblem);
