@@ -300,5 +300,14 @@ class ClusterJoinTest {
         .hasMessageContaining("node 7 cannot join")
         .hasMessageContaining("no seed of");
     assertThat(server(1).cluster().map().nodes()).hasSize(N);
+    try (Connection c1 = connect(1);
+        Statement s1 = c1.createStatement()) {
+      // adding a node from SQL needs a process that owns nodes (the local cluster)
+      assertThatThrownBy(() -> s1.executeQuery("CALL QUORUMKV_ADD_NODE()"))
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("works only in the local cluster")
+          .extracting(e -> ((SQLException) e).getSQLState())
+          .isEqualTo("0A000");
+    }
   }
 }

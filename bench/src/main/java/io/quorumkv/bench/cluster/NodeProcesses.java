@@ -4,6 +4,7 @@ import io.quorumkv.placement.Balancer;
 import io.quorumkv.placement.ClusterMap;
 import io.quorumkv.placement.ClusterMapCodec;
 import io.quorumkv.replication.client.QuorumClient;
+import io.quorumkv.replication.node.NodeTopology;
 import io.quorumkv.replication.paxos.Outcome;
 import io.quorumkv.server.cluster.ClusterManager;
 import java.io.IOException;
@@ -39,6 +40,7 @@ public final class NodeProcesses implements AutoCloseable {
   private final Path dir;
   private final int size;
   private final List<Process> processes = new ArrayList<>();
+  private ClusterMap placed;
   private final List<InetSocketAddress> clientAddresses = new ArrayList<>();
   private final List<InetSocketAddress> sqlAddresses = new ArrayList<>();
 
@@ -158,11 +160,23 @@ public final class NodeProcesses implements AutoCloseable {
     return size;
   }
 
-  /** A client of all nodes. */
+  /** A client of all nodes that sends each key to any node (a non-replica forwards it). */
   public QuorumClient client(Duration timeout) {
+    return client(timeout, false);
+  }
+
+  /**
+   * A client of all nodes; with {@code byMap} it sends each key to a replica of its segment, by the
+   * cluster map as placed when the cluster started (the benchmark moves nothing after that).
+   */
+  public QuorumClient client(Duration timeout, boolean byMap) {
     QuorumClient.Builder b = QuorumClient.builder().timeout(timeout).attempts(3);
     for (int i = 1; i <= size; i++) {
       b.node(i, clientAddresses.get(i - 1));
+    }
+    if (byMap) {
+      NodeTopology topology = ClusterManager.topology(placed);
+      b.groups(topology::configOf);
     }
     return b.build();
   }
@@ -208,6 +222,7 @@ public final class NodeProcesses implements AutoCloseable {
             if (m.movingSegment() < 0
                 && Balancer.nextMove(m).isEmpty()
                 && m.segments().stream().allMatch(g -> g.replicas().size() == replicas)) {
+              placed = m;
               return;
             }
           }
