@@ -43,6 +43,27 @@ public final class Balancer {
     }
   }
 
+  /**
+   * Whether {@code map} is where the balancer's moves end: no move in progress, none left to make,
+   * and every segment on {@code replicationFactor} nodes (or every active node, if fewer) spanning
+   * {@code min(replicationFactor, active zones)} zones. What tools and tests wait for after a
+   * change.
+   */
+  public static boolean settled(ClusterMap map) {
+    if (map.movingSegment() >= 0 || nextMove(map).isPresent()) {
+      return false;
+    }
+    int active = map.nodesIn(NodeState.ACTIVE).size();
+    int rf = Math.min(map.replicationFactor(), active);
+    int zones = Math.min(rf, map.activeZoneCount());
+    for (Segment g : map.segments()) {
+      if (g.replicas().size() != rf || new HashSet<>(map.zonesOf(g.replicas())).size() < zones) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The next move, or empty if the map is balanced or a move is in progress. */
   public static Optional<Move> nextMove(ClusterMap map) {
     if (map.movingSegment() >= 0) {

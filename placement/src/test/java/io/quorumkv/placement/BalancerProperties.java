@@ -45,6 +45,7 @@ class BalancerProperties {
   }
 
   private static void assertGoals(ClusterMap m, boolean evenZones) {
+    assertThat(Balancer.settled(m)).as("settled: %s", m).isTrue();
     List<Integer> active = m.nodesIn(NodeState.ACTIVE);
     int rf = Math.min(m.replicationFactor(), active.size());
     int zones = Math.min(rf, m.activeZoneCount());
@@ -73,6 +74,7 @@ class BalancerProperties {
     boolean even = n % zones == 0;
     int segments = 1 << log2Segments;
     ClusterMap[] map = {ClusterMap.bootstrap(nodes(1, n, zones), segments, 3)};
+    assertThat(Balancer.settled(map[0])).isEqualTo(n == 3);
     int bound = segments * (n + 3) * 3;
     settle(map, bound);
     assertGoals(map[0], even);

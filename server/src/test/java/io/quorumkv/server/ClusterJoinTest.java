@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quorumkv.placement.Balancer;
 import io.quorumkv.placement.ClusterMap;
-import io.quorumkv.placement.ClusterMap.Segment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -18,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -144,15 +142,7 @@ class ClusterJoinTest {
   }
 
   private static boolean balancedOver(ClusterMap m, int nodes) {
-    if (m.nodes().size() != nodes || m.movingSegment() >= 0 || Balancer.nextMove(m).isPresent()) {
-      return false;
-    }
-    for (Segment g : m.segments()) {
-      if (g.replicas().size() != 3 || new HashSet<>(m.zonesOf(g.replicas())).size() != 3) {
-        return false;
-      }
-    }
-    return true;
+    return m.nodes().size() == nodes && Balancer.settled(m);
   }
 
   private static long count(Connection c) throws SQLException {

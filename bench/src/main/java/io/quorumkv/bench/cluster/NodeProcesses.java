@@ -219,8 +219,7 @@ public final class NodeProcesses implements AutoCloseable {
           Outcome.ReadOk r = c.get(ClusterManager.mapKey()).get(10, TimeUnit.SECONDS);
           if (r.value() != null) {
             ClusterMap m = ClusterMapCodec.decode(r.value().toByteArray());
-            if (m.movingSegment() < 0
-                && Balancer.nextMove(m).isEmpty()
+            if (Balancer.settled(m)
                 && m.segments().stream().allMatch(g -> g.replicas().size() == replicas)) {
               placed = m;
               return;
