@@ -314,7 +314,7 @@ public final class ClusterBench {
   }
 
   /** Writes every key (and the hot keys) once, with at least 256 puts in flight. */
-  private static void load(QuorumClient client, Options o) throws InterruptedException {
+  static void load(QuorumClient client, Options o) throws InterruptedException {
     AtomicLong next = new AtomicLong();
     AtomicLong failures = new AtomicLong();
     int total = o.keys + HOT_KEYS;
