@@ -230,6 +230,17 @@ public record ClusterMap(
             .count();
   }
 
+  /** The segments with a move in progress, ascending. */
+  public List<Integer> movingSegments() {
+    List<Integer> out = new ArrayList<>();
+    for (int s = 0; s < segments.size(); s++) {
+      if (segments.get(s).moving()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   /** The first segment with a move in progress, or -1. */
   public int movingSegment() {
     for (int s = 0; s < segments.size(); s++) {

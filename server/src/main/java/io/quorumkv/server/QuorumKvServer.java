@@ -132,6 +132,7 @@ public final class QuorumKvServer implements AutoCloseable {
             config.cluster().segments(),
             config.cluster().replicationFactor(),
             config.cluster().balance(),
+            config.cluster().maxConcurrentMoves(),
             stored,
             timeout.toMillis());
     server.cluster.start();

@@ -38,6 +38,7 @@ import java.util.TreeMap;
  * cluster.segments = 64                    # power of two: segments of a new cluster's map
  * cluster.replication.factor = 3           # replicas per segment
  * cluster.balance = true                   # false: this node never drives segment moves
+ * cluster.max-concurrent-moves = 4         # segments the leading node moves at once
  * rebalance.max-bytes-per-sec = 16777216   # settle rate per node while a segment moves; 0 = no limit
  * request.timeout.ms, max.frame.bytes, io.threads, random.seed,
  * paxos.attempt.timeout.ms, paxos.backoff.base.ms, paxos.backoff.max.ms, paxos.window.size
@@ -66,6 +67,7 @@ public record ServerConfig(
    * @param segments the segment count of a new cluster's map (a power of two)
    * @param replicationFactor replicas per segment
    * @param balance whether this node may drive segment moves
+   * @param maxConcurrentMoves how many segments this node moves at once when it leads
    * @param rebalanceBytesPerSecond the settle rate per node during a move (0: unlimited)
    * @param seeds native client addresses of nodes of a running cluster this node joins (empty: it
    *     is one of the founders, configured with {@code peers})
@@ -74,10 +76,11 @@ public record ServerConfig(
       int segments,
       int replicationFactor,
       boolean balance,
+      int maxConcurrentMoves,
       long rebalanceBytesPerSecond,
       List<InetSocketAddress> seeds) {
-    /** The defaults: 64 segments, 3 replicas, balancing on, 16 MiB/s per node, no seeds. */
-    public static final Cluster DEFAULTS = new Cluster(64, 3, true, 16L << 20, List.of());
+    /** The defaults: 64 segments, 3 replicas, balancing on, 4 moves at once, 16 MiB/s, no seeds. */
+    public static final Cluster DEFAULTS = new Cluster(64, 3, true, 4, 16L << 20, List.of());
 
     /** Copies. */
     public Cluster {
@@ -115,6 +118,7 @@ public record ServerConfig(
           "cluster.segments",
           "cluster.replication.factor",
           "cluster.balance",
+          "cluster.max-concurrent-moves",
           "rebalance.max-bytes-per-sec",
           "cluster.seeds");
 
@@ -365,6 +369,7 @@ public record ServerConfig(
               segments,
               (int) number("cluster.replication.factor", 1, 15, 3),
               bool("cluster.balance", true),
+              (int) number("cluster.max-concurrent-moves", 1, 64, 4),
               number("rebalance.max-bytes-per-sec", 0, Long.MAX_VALUE, 16L << 20),
               seeds);
       return new ServerConfig(

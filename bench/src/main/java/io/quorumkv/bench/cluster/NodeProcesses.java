@@ -43,7 +43,7 @@ public final class NodeProcesses implements AutoCloseable {
   private boolean merging;
   private List<String> jvmOptions;
   private int replicationFactor;
-  private long rebalanceBytesPerSecond = -1;
+  private String extraConfig = "";
   private final List<Process> processes = new ArrayList<>();
   private ClusterMap placed;
   private final List<InetSocketAddress> clientAddresses = new ArrayList<>();
@@ -84,12 +84,13 @@ public final class NodeProcesses implements AutoCloseable {
       int size,
       int replicationFactor)
       throws IOException, InterruptedException {
-    return start(dir, engine, merging, jvmOptions, size, replicationFactor, -1);
+    return start(dir, engine, merging, jvmOptions, size, replicationFactor, "");
   }
 
   /**
-   * As {@link #start(Path, String, boolean, List, int, int)}, with {@code
-   * rebalance.max-bytes-per-sec} set to {@code rebalanceBytesPerSecond} (negative: the default).
+   * As {@link #start(Path, String, boolean, List, int, int)}, each node's config ending with {@code
+   * extraConfig} (more {@code key = value} lines, e.g. {@code rebalance.max-bytes-per-sec}); nodes
+   * that {@link #join} later get it too.
    *
    * @throws IOException if a node cannot be started
    * @throws InterruptedException if interrupted while waiting for the nodes
@@ -101,7 +102,7 @@ public final class NodeProcesses implements AutoCloseable {
       List<String> jvmOptions,
       int size,
       int replicationFactor,
-      long rebalanceBytesPerSecond)
+      String extraConfig)
       throws IOException, InterruptedException {
     deleteRecursively(dir);
     Files.createDirectories(dir);
@@ -122,7 +123,7 @@ public final class NodeProcesses implements AutoCloseable {
     n.merging = merging;
     n.jvmOptions = List.copyOf(jvmOptions);
     n.replicationFactor = replicationFactor;
-    n.rebalanceBytesPerSecond = rebalanceBytesPerSecond;
+    n.extraConfig = extraConfig;
     try {
       for (int i = 1; i <= size; i++) {
         n.launch(
@@ -161,9 +162,7 @@ public final class NodeProcesses implements AutoCloseable {
             "engine.kind = " + engine,
             "peer.merging = " + merging,
             "request.timeout.ms = 5000",
-            rebalanceBytesPerSecond < 0
-                ? ""
-                : "rebalance.max-bytes-per-sec = " + rebalanceBytesPerSecond,
+            extraConfig,
             ""),
         StandardCharsets.UTF_8);
     List<String> cmd = new ArrayList<>();

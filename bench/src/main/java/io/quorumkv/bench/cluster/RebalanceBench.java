@@ -26,11 +26,13 @@ import org.HdrHistogram.Histogram;
  * reading and writing random keys ({@code --concurrency} in flight, half linearizable gets, half
  * puts). Reports the time from the join to a settled map, the number of map changes, and the
  * clients' throughput and latency before and during the rebalance (its maximum is the longest any
- * request waited, including the pauses of moves), with every outcome counted.
+ * request waited, including the pauses of moves), with every outcome counted. {@code --moves} is
+ * the nodes' {@code cluster.max-concurrent-moves}, {@code --rate} their {@code
+ * rebalance.max-bytes-per-sec}.
  *
  * <pre>
  * RebalanceBench [--founders 3] [--joiners 3] [--keys 200000] [--concurrency 32] [--before 10]
- *                [--rate BYTES_PER_SEC] [--dir DIR] [--out FILE]
+ *                [--rate BYTES_PER_SEC] [--moves K] [--dir DIR] [--out FILE]
  * </pre>
  */
 public final class RebalanceBench {
@@ -80,6 +82,7 @@ public final class RebalanceBench {
     int concurrency = 32;
     double before = 10;
     long rate = -1;
+    int moves = -1;
     Path dir = Path.of("bench/target/rebalance-bench");
     Path out = null;
     for (int i = 0; i < args.length; i++) {
@@ -90,6 +93,7 @@ public final class RebalanceBench {
         case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
         case "--before" -> before = Double.parseDouble(args[++i]);
         case "--rate" -> rate = Long.parseLong(args[++i]);
+        case "--moves" -> moves = Integer.parseInt(args[++i]);
         case "--dir" -> dir = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default ->
@@ -102,7 +106,16 @@ public final class RebalanceBench {
     ClusterBench.Options o =
         ClusterBench.parse(
             new String[] {"--keys", String.valueOf(keys), "--concurrency", "" + concurrency});
-    try (NodeProcesses nodes = NodeProcesses.start(dir, "bitcask", true, jvm, founders, 3, rate);
+    try (NodeProcesses nodes =
+            NodeProcesses.start(
+                dir,
+                "bitcask",
+                true,
+                jvm,
+                founders,
+                3,
+                (rate < 0 ? "" : "rebalance.max-bytes-per-sec = " + rate + "\n")
+                    + (moves < 0 ? "" : "cluster.max-concurrent-moves = " + moves + "\n"));
         QuorumClient client = nodes.client(Duration.ofSeconds(10))) {
       long t0 = System.nanoTime();
       ClusterBench.load(client, o);
@@ -155,7 +168,7 @@ public final class RebalanceBench {
           String.format(
               Locale.ROOT,
               "`%s` — %d founders + %d joiners, %,d keys of %d B, %d requests in flight (half"
-                  + " gets, half puts, random keys, through any node), rebalance rate %s;"
+                  + " gets, half puts, random keys, through any node), rebalance rate %s, %s;"
                   + " settled %.1f s after the join, %d map changes (versions %d -> %d), %d"
                   + " segments, per node at the end: %s%n%n%s%n%s%n%s%n",
               command,
@@ -165,6 +178,7 @@ public final class RebalanceBench {
               ClusterBench.VALUE_BYTES,
               concurrency,
               rate < 0 ? "default (16 MiB/s per node)" : rate + " B/s per node",
+              moves < 0 ? "default moves at once (4)" : moves + " move(s) at once",
               moving.seconds(),
               m.version() - (start == null ? 0 : start.version()),
               start == null ? 0 : start.version(),

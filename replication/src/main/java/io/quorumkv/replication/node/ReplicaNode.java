@@ -126,7 +126,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final AtomicLong nextSettleTag = new AtomicLong(1);
   private final Map<Long, CompletableFuture<Long>> remoteSettles = new ConcurrentHashMap<>();
   private volatile LongConsumer mapListener;
-  private volatile long rebalanceBytesPerSecond;
+  private final SettleThrottle settleThrottle = new SettleThrottle(0);
   private final AtomicLong forwards = new AtomicLong();
   private final AtomicLong forwardsServed = new AtomicLong();
 
@@ -471,7 +471,7 @@ public final class ReplicaNode implements AutoCloseable {
                     this::topology,
                     this::submit,
                     loop,
-                    rebalanceBytesPerSecond)
+                    settleThrottle)
                 .run());
   }
 
@@ -516,10 +516,7 @@ public final class ReplicaNode implements AutoCloseable {
    * for client traffic. Applies to settles started afterwards.
    */
   public void setRebalanceBytesPerSecond(long bytesPerSecond) {
-    if (bytesPerSecond < 0) {
-      throw new IllegalArgumentException("negative rate " + bytesPerSecond);
-    }
-    rebalanceBytesPerSecond = bytesPerSecond;
+    settleThrottle.setRate(bytesPerSecond);
   }
 
   /**

@@ -15,7 +15,8 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -41,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       on every founding node at epoch 0, which is how it placed keys before, so nothing changes
  *       until the balancer moves segments.
  *   <li><b>Driving.</b> The leader (the lowest-id active node among this node and the peers it is
- *       connected to) runs one move at a time: {@link ClusterMap#beginMove} (joint), then every
+ *       connected to) runs up to {@code cluster.max-concurrent-moves} moves at once, each of its
+ *       own segment ({@link Balancer#nextMoves}): {@link ClusterMap#beginMove} (joint), then every
  *       member of the old group settles its keys of the segment and, once a majority has, {@link
  *       ClusterMap#finishMove}; then asks the {@link Balancer} for the next. Each change is a
  *       compare-and-set on the stored map, so two nodes that both believe they lead cannot both
@@ -75,6 +77,7 @@ public final class ClusterManager implements AutoCloseable {
   private final int segments;
   private final int replicationFactor;
   private final boolean balance;
+  private final int maxMoves;
   private final MetaRegister register;
   private final ScheduledExecutorService thread;
   private final AtomicBoolean pollQueued = new AtomicBoolean();
@@ -93,6 +96,7 @@ public final class ClusterManager implements AutoCloseable {
    * @param segments the segment count of a new cluster's map ({@code cluster.segments})
    * @param replicationFactor replicas per segment
    * @param balance whether this node may drive moves (off: it only watches)
+   * @param maxMoves how many segments may move at once ({@code cluster.max-concurrent-moves})
    * @param stored the map this node adopted last ({@code null}: none)
    */
   public ClusterManager(
@@ -102,6 +106,7 @@ public final class ClusterManager implements AutoCloseable {
       int segments,
       int replicationFactor,
       boolean balance,
+      int maxMoves,
       ClusterMap stored,
       long timeoutMillis) {
     KeyHash.checkSegmentCount(segments);
@@ -111,6 +116,10 @@ public final class ClusterManager implements AutoCloseable {
     this.segments = segments;
     this.replicationFactor = replicationFactor;
     this.balance = balance;
+    if (maxMoves < 1) {
+      throw new IllegalArgumentException("at least one move at a time, not " + maxMoves);
+    }
+    this.maxMoves = maxMoves;
     this.map = stored;
     this.register = new MetaRegister(node, MAP_KEY, timeoutMillis);
     this.thread =
@@ -344,8 +353,9 @@ public final class ClusterManager implements AutoCloseable {
   }
 
   /**
-   * One step of the leader: finish the move in progress, or start the next one; whether it changed
-   * the map.
+   * One step of the leader: ends the moves in progress whose old group a majority settled, removes
+   * a leaving node that holds nothing, and starts new moves up to {@code maxMoves} in all, in one
+   * change of the map; whether it changed the map.
    */
   private boolean step() throws ClusterMapUnavailableException, InterruptedException {
     ClusterMap m = map;
@@ -356,80 +366,118 @@ public final class ClusterManager implements AutoCloseable {
     if (m == null || !leads(m)) {
       return false;
     }
-    int s = m.movingSegment();
-    if (s >= 0) {
-      return finish(m, s);
+    List<Integer> moving = m.movingSegments();
+    if (!moving.isEmpty() && node.topology().version() < m.version()) {
+      return false; // adopt first (the poll just did, unless adopting failed)
     }
-    for (int id : m.nodesIn(NodeState.LEAVING)) {
-      if (m.segmentCounts().get(id) == 0) {
-        return change(m, m.removeNode(id), "node " + id + " decommissioned: it holds no segment");
+    ClusterMap next = m;
+    List<String> what = new ArrayList<>();
+    for (Map.Entry<Integer, Long> done : settle(m, moving).entrySet()) {
+      int s = done.getKey();
+      next = next.finishMove(s);
+      what.add(
+          "segment "
+              + s
+              + " now on "
+              + m.segment(s).next()
+              + " ("
+              + done.getValue()
+              + " key records settled)");
+    }
+    for (int id : next.nodesIn(NodeState.LEAVING)) {
+      if (next.segmentCounts().get(id) == 0) {
+        next = next.removeNode(id);
+        what.add("node " + id + " decommissioned: it holds no segment");
       }
     }
-    Optional<Balancer.Move> move = Balancer.nextMove(m);
-    if (move.isPresent()) {
-      Balancer.Move mv = move.get();
-      return change(
-          m,
-          m.beginMove(mv.segment(), mv.target()),
+    // New moves wait for the next step when moves ended in this one: a segment must not go from
+    // its joint configuration to another move's joint one without the stable epoch between them
+    // (every node adopts each epoch of a segment in turn, as the protocol was shown safe for).
+    List<Balancer.Move> moves = what.isEmpty() ? Balancer.nextMoves(next, maxMoves) : List.of();
+    for (Balancer.Move mv : moves) {
+      what.add(
           "segment "
               + mv.segment()
               + " moves from "
-              + m.segment(mv.segment()).replicas()
+              + next.segment(mv.segment()).replicas()
               + " to "
               + mv.target());
+      next = next.beginMove(mv.segment(), mv.target());
     }
-    return false;
+    return next != m && change(m, next, String.join("; ", what));
   }
 
-  /** Settles the moving segment on its old group and, once a majority did, ends the move. */
-  private boolean finish(ClusterMap m, int s)
-      throws ClusterMapUnavailableException, InterruptedException {
-    Segment g = m.segment(s);
-    if (node.topology().version() < m.version()) {
-      return false; // adopt first (the poll just did, unless adopting failed)
+  /**
+   * Settles each moving segment on its old group, all at once; the segments a majority of whose old
+   * group settled, with the key records settled.
+   */
+  private Map<Integer, Long> settle(ClusterMap m, List<Integer> moving)
+      throws InterruptedException {
+    Map<Integer, SettleRound> rounds = new TreeMap<>();
+    for (int s : moving) {
+      rounds.put(s, new SettleRound(m, s));
     }
-    // A majority of the old group is what the protocol needs: do not wait for a slow member.
-    int need = g.replicas().size() / 2 + 1;
-    int members = g.replicas().size();
-    AtomicInteger settled = new AtomicInteger();
-    AtomicInteger refused = new AtomicInteger();
-    AtomicLong settledKeys = new AtomicLong();
-    List<String> failures = Collections.synchronizedList(new ArrayList<>());
-    CompletableFuture<Void> enough = new CompletableFuture<>();
-    for (int member : g.replicas()) {
-      node.settleSegmentOn(member, s, g.epoch(), SETTLE_TIMEOUT_MILLIS)
-          .whenComplete(
-              (n, t) -> {
-                if (t == null) {
-                  settledKeys.addAndGet(n);
-                  if (settled.incrementAndGet() >= need) {
-                    enough.complete(null);
+    Map<Integer, Long> done = new TreeMap<>();
+    long deadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_TIMEOUT_MILLIS + 5_000);
+    for (Map.Entry<Integer, SettleRound> r : rounds.entrySet()) {
+      SettleRound round = r.getValue();
+      try {
+        round.enough.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        round.failures.add("no majority answered in time");
+      }
+      if (round.settled.get() >= round.need) {
+        done.put(r.getKey(), round.keys.get());
+      } else {
+        lastProblem =
+            "segment "
+                + r.getKey()
+                + " not settled by a majority of "
+                + m.segment(r.getKey()).replicas()
+                + ": "
+                + round.failures;
+        LOG.info("node {}: {}", node.id(), lastProblem);
+      }
+    }
+    return done;
+  }
+
+  /**
+   * The settles of one moving segment on every member of its old group; {@code enough} completes
+   * once a majority settled (what the protocol needs: a slow member does not hold the move) or can
+   * no longer.
+   */
+  private final class SettleRound {
+    final int need;
+    final AtomicInteger settled = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
+    final AtomicLong keys = new AtomicLong();
+    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    final CompletableFuture<Void> enough = new CompletableFuture<>();
+
+    SettleRound(ClusterMap m, int s) {
+      Segment g = m.segment(s);
+      int members = g.replicas().size();
+      need = members / 2 + 1;
+      for (int member : g.replicas()) {
+        node.settleSegmentOn(member, s, g.epoch(), SETTLE_TIMEOUT_MILLIS)
+            .whenComplete(
+                (n, t) -> {
+                  if (t == null) {
+                    keys.addAndGet(n);
+                    if (settled.incrementAndGet() >= need) {
+                      enough.complete(null);
+                    }
+                  } else {
+                    failures.add(t.getCause() == null ? t.toString() : t.getCause().getMessage());
+                    if (refused.incrementAndGet() > members - need) {
+                      enough.complete(null);
+                    }
                   }
-                } else {
-                  failures.add(t.getCause() == null ? t.toString() : t.getCause().getMessage());
-                  if (refused.incrementAndGet() > members - need) {
-                    enough.complete(null);
-                  }
-                }
-              });
+                });
+      }
     }
-    try {
-      enough.get(SETTLE_TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      failures.add("no majority answered in time");
-    }
-    int ok = settled.get();
-    long keys = settledKeys.get();
-    if (ok < need) {
-      lastProblem =
-          "segment " + s + " not settled by a majority of " + g.replicas() + ": " + failures;
-      LOG.info("node {}: {}", node.id(), lastProblem);
-      return false;
-    }
-    return change(
-        m,
-        m.finishMove(s),
-        "segment " + s + " now on " + g.next() + " (" + keys + " key records settled)");
   }
 
   /** Writes {@code next} over {@code base} if nobody changed the map meanwhile. */

@@ -8,12 +8,15 @@ import io.quorumkv.placement.ClusterMapCodec;
 import io.quorumkv.replication.check.HistoryOp;
 import io.quorumkv.replication.check.LinearizabilityChecker;
 import io.quorumkv.replication.client.QuorumClient;
+import io.quorumkv.replication.paxos.Bytes;
+import io.quorumkv.replication.paxos.CasResult;
 import io.quorumkv.replication.paxos.Outcome;
 import io.quorumkv.server.cluster.ClusterManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +36,7 @@ import org.slf4j.LoggerFactory;
 class JoinFaultIT {
   private static final Logger LOG = LoggerFactory.getLogger(JoinFaultIT.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(3);
+  private static final int FILLER_KEYS = 2_000;
 
   @TempDir Path dir;
 
@@ -47,12 +51,15 @@ class JoinFaultIT {
             (int) REQUEST_TIMEOUT.toMillis(),
             6,
             3,
-            "cluster.segments = 8\nrebalance.max-bytes-per-sec = 65536");
+            "cluster.segments = 8\nrebalance.max-bytes-per-sec = 32768");
     RegisterWorkload workload = new RegisterWorkload(cluster, seed, 6, REQUEST_TIMEOUT);
     List<String> events = new ArrayList<>();
     try (QuorumClient admin = adminClient(cluster)) {
       cluster.startAll();
       awaitMap(admin, "three founders", m -> m.nodes().size() == 3);
+      // Filler keys give each move something to settle (one key at a time under the rate), so
+      // that the test sees moves in progress even with several segments moving at once.
+      fill(admin, FILLER_KEYS);
       workload.start();
       Thread.sleep(2_000);
 
@@ -113,6 +120,20 @@ class JoinFaultIT {
             result.explanation(), seed, seed)
         .isTrue();
     assertThat(workload.okCount()).isGreaterThan(100);
+  }
+
+  /** Writes {@code n} filler keys, 64 at a time. */
+  private static void fill(QuorumClient admin, int n) throws Exception {
+    List<CompletableFuture<CasResult>> batch = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      batch.add(admin.put(Bytes.utf8("filler-" + i), Bytes.utf8("some filler value " + i)));
+      if (batch.size() == 64 || i == n - 1) {
+        for (CompletableFuture<CasResult> f : batch) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+        batch.clear();
+      }
+    }
   }
 
   /** A client of the founders only: the map key lives on them. */
