@@ -38,7 +38,7 @@ import java.util.TreeMap;
  * cluster.segments = 64                    # power of two: segments of a new cluster's map
  * cluster.replication.factor = 3           # replicas per segment
  * cluster.balance = true                   # false: this node never drives segment moves
- * cluster.max-concurrent-moves = 4         # segments the leading node moves at once
+ * cluster.max-concurrent-moves = 2         # segments the leading node moves at once
  * rebalance.max-bytes-per-sec = 16777216   # settle rate per node while a segment moves; 0 = no limit
  * request.timeout.ms, max.frame.bytes, io.threads, random.seed,
  * paxos.attempt.timeout.ms, paxos.backoff.base.ms, paxos.backoff.max.ms, paxos.window.size
@@ -79,8 +79,8 @@ public record ServerConfig(
       int maxConcurrentMoves,
       long rebalanceBytesPerSecond,
       List<InetSocketAddress> seeds) {
-    /** The defaults: 64 segments, 3 replicas, balancing on, 4 moves at once, 16 MiB/s, no seeds. */
-    public static final Cluster DEFAULTS = new Cluster(64, 3, true, 4, 16L << 20, List.of());
+    /** The defaults: 64 segments, 3 replicas, balancing on, 2 moves at once, 16 MiB/s, no seeds. */
+    public static final Cluster DEFAULTS = new Cluster(64, 3, true, 2, 16L << 20, List.of());
 
     /** Copies. */
     public Cluster {
@@ -369,7 +369,7 @@ public record ServerConfig(
               segments,
               (int) number("cluster.replication.factor", 1, 15, 3),
               bool("cluster.balance", true),
-              (int) number("cluster.max-concurrent-moves", 1, 64, 4),
+              (int) number("cluster.max-concurrent-moves", 1, 64, 2),
               number("rebalance.max-bytes-per-sec", 0, Long.MAX_VALUE, 16L << 20),
               seeds);
       return new ServerConfig(

@@ -178,7 +178,7 @@ public final class RebalanceBench {
               ClusterBench.VALUE_BYTES,
               concurrency,
               rate < 0 ? "default (16 MiB/s per node)" : rate + " B/s per node",
-              moves < 0 ? "default moves at once (4)" : moves + " move(s) at once",
+              moves < 0 ? "default moves at once (2)" : moves + " move(s) at once",
               moving.seconds(),
               m.version() - (start == null ? 0 : start.version()),
               start == null ? 0 : start.version(),

@@ -134,6 +134,14 @@ public final class ReplicaNode implements AutoCloseable {
 
   private final EventLoop loop;
   private final ExecutorService callbacks;
+
+  /**
+   * Whole-table scans for moves (a segment's keys to settle, records of segments left, key counts):
+   * off the callback thread, which completes client requests and must never wait seconds behind
+   * one.
+   */
+  private final ExecutorService scans;
+
   private final EventLoopGroup io;
   private final PeerNetwork network;
   private final ClientServer clientServer;
@@ -200,6 +208,9 @@ public final class ReplicaNode implements AutoCloseable {
     this.callbacks =
         Executors.newSingleThreadExecutor(
             new DefaultThreadFactory("qkv-callbacks-" + config.nodeId(), true));
+    this.scans =
+        Executors.newSingleThreadExecutor(
+            new DefaultThreadFactory("qkv-scans-" + config.nodeId(), true));
     this.io =
         new MultiThreadIoEventLoopGroup(
             config.ioThreads(),
@@ -367,11 +378,19 @@ public final class ReplicaNode implements AutoCloseable {
     if (left) {
       replica.forgetKeysNotReplicated();
       // Queued behind this turn's flush, so the scan starts after every write issued so far.
-      runOnLoop(() -> callbacks.execute(this::collectRecordsNotReplicated));
+      runOnLoop(() -> callbacks.execute(() -> scan(this::collectRecordsNotReplicated)));
     }
   }
 
-  /** Scans this node's records (callback thread) for keys it no longer replicates. */
+  private void scan(Runnable task) {
+    try {
+      scans.execute(task);
+    } catch (RejectedExecutionException e) {
+      // closing: nothing to scan for
+    }
+  }
+
+  /** Scans this node's records (scan thread) for keys it no longer replicates. */
   private void collectRecordsNotReplicated() {
     List<Bytes> gone = new ArrayList<>();
     try (Scan s = table.scan(KeyRange.of(null, null))) {
@@ -441,7 +460,7 @@ public final class ReplicaNode implements AutoCloseable {
     long deadline = clock.getAsLong() + timeoutMillis;
     CompletableFuture<List<Bytes>> keys = new CompletableFuture<>();
     try {
-      callbacks.execute(
+      scans.execute(
           () -> {
             List<Bytes> found = new ArrayList<>();
             try (Scan s = table.scan(KeyRange.of(null, null))) {
@@ -483,7 +502,7 @@ public final class ReplicaNode implements AutoCloseable {
   public CompletableFuture<long[]> localKeyCounts() {
     CompletableFuture<long[]> f = new CompletableFuture<>();
     try {
-      callbacks.execute(
+      scans.execute(
           () -> {
             NodeTopology t = topology;
             long[] counts = new long[t.configs().size()];
@@ -1575,9 +1594,13 @@ public final class ReplicaNode implements AutoCloseable {
     }
     io.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     callbacks.shutdown();
+    scans.shutdown();
     try {
       if (!callbacks.awaitTermination(5, TimeUnit.SECONDS)) {
         LOG.warn("node {}: callbacks still running at close", id());
+      }
+      if (!scans.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.warn("node {}: a scan still running at close", id());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
