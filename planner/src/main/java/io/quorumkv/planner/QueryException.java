@@ -80,6 +80,9 @@ public class QueryException extends RuntimeException {
   /** A write may or may not have been applied (timeout, lost connection). */
   public static final String OUTCOME_UNKNOWN = "08007";
 
+  /** A failure of the server itself, not of the statement (logged on the node). */
+  public static final String INTERNAL_ERROR = "XX000";
+
   private final String sqlState;
   private final String reason;
   private final int line;

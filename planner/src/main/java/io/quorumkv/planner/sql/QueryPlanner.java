@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -118,6 +119,13 @@ public final class QueryPlanner {
           .addRuleCollection(PRUNE_EMPTY_RULES)
           .build();
 
+  /**
+   * Calcite prints a string literal whose character set is not its JVM-wide default (ISO-8859-1)
+   * with the set's name, {@code _UTF-8'a'}; every literal of ours is UTF-8 (see {@link
+   * UnicodeTypeFactory}), so EXPLAIN leaves the name out.
+   */
+  private static final Pattern UTF8_PREFIX = Pattern.compile("(?<![\\w'])_UTF-8'");
+
   private QueryPlanner() {}
 
   /**
@@ -136,7 +144,7 @@ public final class QueryPlanner {
 
   /** Plans a query (the source of INSERT ... SELECT, or a SELECT). */
   public static PlannedQuery plan(Query query, CatalogReader catalog, ParameterTypes params) {
-    JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(SqlTypes.TYPE_SYSTEM);
+    JavaTypeFactoryImpl typeFactory = new UnicodeTypeFactory(SqlTypes.TYPE_SYSTEM);
     VolcanoPlanner planner = new VolcanoPlanner();
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
@@ -189,7 +197,10 @@ public final class QueryPlanner {
               SqlTypes.columnType(fields.get(i).getType()),
               fields.get(i).getType().isNullable()));
     }
-    String explain = RelOptUtil.toString(best, SqlExplainLevel.EXPPLAN_ATTRIBUTES).strip();
+    String explain =
+        UTF8_PREFIX
+            .matcher(RelOptUtil.toString(best, SqlExplainLevel.EXPPLAN_ATTRIBUTES).strip())
+            .replaceAll("'");
     return new PlannedQuery(
         columns,
         List.copyOf(translator.tables()),

@@ -592,8 +592,16 @@ public final class QueryTranslator {
       }
       return l.negated() ? rex.makeCall(SqlStdOperatorTable.NOT, like) : like;
     } else if (e instanceof Cast c) {
-      RelDataType target = SqlTypes.relType(types, columnType(c.type()), true);
+      ColumnType targetType = columnType(c.type());
+      RelDataType target = SqlTypes.relType(types, targetType, true);
       RexNode a = expr(c.operand(), target, ctx);
+      if (targetType.kind() == ColumnType.Kind.VARCHAR && targetType.precision() >= 0) {
+        // Calcite's cast truncates to n UTF-16 units, which can split a character in two.
+        return rex.makeCall(
+            QkvOperators.TRUNCATE,
+            toVarchar(a),
+            rex.makeExactLiteral(BigDecimal.valueOf(targetType.precision())));
+      }
       return rex.makeCast(types.createTypeWithNullability(target, a.getType().isNullable()), a);
     } else if (e instanceof FunctionCall f) {
       return function(f, hint, ctx);
@@ -646,7 +654,7 @@ public final class QueryTranslator {
             "'" + s.value() + "' is not a TIMESTAMP; use 'yyyy-mm-dd hh:mm:ss[.fff]'");
       }
     }
-    int length = Math.max(1, s.value().length());
+    int length = Math.max(1, s.value().codePointCount(0, s.value().length()));
     return rex.makeLiteral(s.value(), types.createSqlType(SqlTypeName.VARCHAR, length), false);
   }
 
@@ -667,7 +675,15 @@ public final class QueryTranslator {
       known = SqlTypes.columnType(hint);
       params.infer(p.index(), known);
     }
-    return rex.makeDynamicParam(SqlTypes.relType(types, known, true), p.index() - 1);
+    // Without a length: Calcite truncates a parameter to its type's length in UTF-16 units (so
+    // half an emoji); binding has checked the value against the column type already.
+    ColumnType unbounded =
+        switch (known.kind()) {
+          case VARCHAR -> ColumnType.varchar(-1);
+          case VARBINARY -> ColumnType.varbinary(-1);
+          default -> known;
+        };
+    return rex.makeDynamicParam(SqlTypes.relType(types, unbounded, true), p.index() - 1);
   }
 
   private RexNode column(String qualifier, String name, SourcePos pos, Ctx ctx) {
@@ -845,7 +861,8 @@ public final class QueryTranslator {
         arity(f, 1);
         RexNode a = expr(args.get(0), varchar(), ctx);
         requireChar(a, f.pos(), name);
-        return rex.makeCall(SqlStdOperatorTable.CHAR_LENGTH, a);
+        // Characters are code points, as in PostgreSQL; Calcite's CHAR_LENGTH counts UTF-16 units.
+        return rex.makeCall(QkvOperators.CHAR_LENGTH, a);
       }
       case "COALESCE" -> {
         if (args.isEmpty()) {

@@ -1,0 +1,66 @@
+package io.quorumkv.planner.sql;
+
+import java.util.List;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.schema.impl.ScalarFunctionImpl;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlReturnTypeInference;
+import org.apache.calcite.sql.type.SqlTypeFamily;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
+
+/**
+ * Calcite operators for the functions of {@link QkvFunctions}, which the translator uses in place
+ * of Calcite's built-ins that count UTF-16 units. Calcite's code generator implements each as a
+ * call of the static method. Immutable.
+ */
+final class QkvOperators {
+
+  private QkvOperators() {}
+
+  /** {@code CHAR_LENGTH(VARCHAR)}: INTEGER, null for null. */
+  static final SqlUserDefinedFunction CHAR_LENGTH =
+      function(
+          "QKV_CHAR_LENGTH",
+          ReturnTypes.INTEGER_NULLABLE,
+          "charLength",
+          List.of(SqlTypeFamily.CHARACTER));
+
+  /**
+   * {@code TRUNCATE(VARCHAR, INTEGER literal n)}: VARCHAR(n), the first n characters; the length
+   * must be a literal, as it is part of the result's type.
+   */
+  static final SqlUserDefinedFunction TRUNCATE =
+      function(
+          "QKV_TRUNCATE",
+          QkvOperators::truncatedType,
+          "truncate",
+          List.of(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER));
+
+  private static RelDataType truncatedType(org.apache.calcite.sql.SqlOperatorBinding b) {
+    RelDataTypeFactory f = b.getTypeFactory();
+    RelDataType t =
+        f.createSqlType(SqlTypeName.VARCHAR, b.getOperandLiteralValue(1, Integer.class));
+    return f.createTypeWithNullability(t, b.getOperandType(0).isNullable());
+  }
+
+  private static SqlUserDefinedFunction function(
+      String name, SqlReturnTypeInference returns, String method, List<SqlTypeFamily> params) {
+    return new SqlUserDefinedFunction(
+        new SqlIdentifier(name, SqlParserPos.ZERO),
+        SqlKind.OTHER_FUNCTION,
+        returns,
+        null,
+        OperandTypes.operandMetadata(
+            params,
+            f -> params.stream().map(p -> p.getDefaultConcreteType(f)).toList(),
+            i -> "arg" + i,
+            i -> false),
+        ScalarFunctionImpl.create(QkvFunctions.class, method));
+  }
+}
