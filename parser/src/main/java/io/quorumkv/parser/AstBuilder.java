@@ -8,6 +8,7 @@ import io.quorumkv.parser.ast.Between;
 import io.quorumkv.parser.ast.Binary;
 import io.quorumkv.parser.ast.BinaryLiteral;
 import io.quorumkv.parser.ast.BooleanLiteral;
+import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.Cast;
 import io.quorumkv.parser.ast.ColumnDef;
 import io.quorumkv.parser.ast.ColumnRef;
@@ -769,6 +770,19 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
   @Override
   public Node visitCast(QuorumSqlParser.CastContext ctx) {
     return new Cast(pos(ctx), expression(ctx.expression()), dataType(ctx.dataType()));
+  }
+
+  @Override
+  public Node visitCaseExpression(QuorumSqlParser.CaseExpressionContext ctx) {
+    List<Case.When> whens = new ArrayList<>();
+    for (QuorumSqlParser.WhenClauseContext w : ctx.whenClause()) {
+      whens.add(new Case.When(pos(w), expression(w.condition), expression(w.result)));
+    }
+    return new Case(
+        pos(ctx),
+        Optional.ofNullable(ctx.operand).map(this::expression),
+        whens,
+        Optional.ofNullable(ctx.otherwise).map(this::expression));
   }
 
   @Override

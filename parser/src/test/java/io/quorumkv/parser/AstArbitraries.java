@@ -7,6 +7,7 @@ import io.quorumkv.parser.ast.Between;
 import io.quorumkv.parser.ast.Binary;
 import io.quorumkv.parser.ast.BinaryLiteral;
 import io.quorumkv.parser.ast.BooleanLiteral;
+import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.Cast;
 import io.quorumkv.parser.ast.ColumnDef;
 import io.quorumkv.parser.ast.ColumnRef;
@@ -227,6 +228,15 @@ final class AstArbitraries {
     Arbitrary<Expression> calls =
         Arbitraries.oneOf(
             Combinators.combine(sub, dataTypes()).as((e, t) -> new Cast(P, e, t)),
+            Combinators.combine(
+                    sub.optional(),
+                    Combinators.combine(sub, sub)
+                        .as((c, r) -> new Case.When(P, c, r))
+                        .list()
+                        .ofMinSize(1)
+                        .ofMaxSize(3),
+                    sub.optional())
+                .as((o, whens, e) -> new Case(P, o, whens, e)),
             Combinators.combine(identifiers(), Arbitraries.of(true, false), sub.list().ofMaxSize(3))
                 .as(
                     (name, distinct, args) ->

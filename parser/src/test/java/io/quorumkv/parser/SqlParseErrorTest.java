@@ -222,6 +222,23 @@ class SqlParseErrorTest {
   }
 
   @Test
+  void caseErrorsPointAtTheToken() {
+    // CASE and its words are reserved, so they are not read as aliases or columns.
+    SqlParseException alias = error("SELECT a CASE WHEN b THEN 1 END FROM t");
+    assertThat(alias.column()).isEqualTo(10);
+    assertThat(alias.offendingToken()).contains("CASE");
+    SqlParseException noThen = error("SELECT CASE WHEN a > 0 'x' END FROM t");
+    assertThat(noThen.column()).isEqualTo(24);
+    assertThat(noThen.expected()).contains("THEN");
+    SqlParseException noEnd = error("SELECT CASE a WHEN 1 THEN 2 FROM t");
+    assertThat(noEnd.column()).isEqualTo(29);
+    assertThat(noEnd.expected()).contains("END", "ELSE", "WHEN");
+    SqlParseException noWhen = error("SELECT CASE ELSE 1 END");
+    assertThat(noWhen.column()).isEqualTo(13);
+    assertThat(noWhen.expected()).contains("WHEN");
+  }
+
+  @Test
   void notExactlyOneStatement() {
     assertThat(error("").getMessage()).isEqualTo("line 1:1: empty statement, expected a statement");
     assertThat(error("  -- just a comment\n").line()).isEqualTo(2);

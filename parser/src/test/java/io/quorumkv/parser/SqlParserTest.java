@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumkv.parser.ast.AstPrinter;
 import io.quorumkv.parser.ast.Binary;
+import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.ColumnRef;
 import io.quorumkv.parser.ast.CreateTable;
 import io.quorumkv.parser.ast.IfCondition;
@@ -167,5 +168,25 @@ class SqlParserTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void caseSearchedAndSimple() {
+    Select searched =
+        (Select) SqlParser.parse("SELECT CASE WHEN a > 0 THEN 'p' WHEN a < 0 THEN 'n' END FROM t");
+    Case c = (Case) ((SingleColumn) searched.query().items().get(0)).expression();
+    assertThat(c.pos()).isEqualTo(new SourcePos(1, 8));
+    assertThat(c.operand()).isEmpty();
+    assertThat(c.whens()).hasSize(2);
+    assertThat(c.whens().get(1).pos()).isEqualTo(new SourcePos(1, 33));
+    assertThat(c.otherwise()).isEmpty();
+    Select simple = (Select) SqlParser.parse("select case a when 1 then ? else ? end + 1 from t");
+    Binary plus = (Binary) ((SingleColumn) simple.query().items().get(0)).expression();
+    Case s = (Case) plus.left();
+    assertThat(s.operand()).containsInstanceOf(ColumnRef.class);
+    assertThat(((Parameter) s.whens().get(0).result()).index()).isEqualTo(1);
+    assertThat(((Parameter) s.otherwise().orElseThrow()).index()).isEqualTo(2);
+    assertThat(AstPrinter.print(simple))
+        .isEqualTo("SELECT CASE A WHEN 1 THEN ? ELSE ? END + 1 FROM T");
   }
 }

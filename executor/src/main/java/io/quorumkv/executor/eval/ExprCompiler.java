@@ -4,6 +4,7 @@ import io.quorumkv.parser.ast.Between;
 import io.quorumkv.parser.ast.Binary;
 import io.quorumkv.parser.ast.BinaryLiteral;
 import io.quorumkv.parser.ast.BooleanLiteral;
+import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.Cast;
 import io.quorumkv.parser.ast.ColumnRef;
 import io.quorumkv.parser.ast.DecimalLiteral;
@@ -30,6 +31,7 @@ import io.quorumkv.planner.sql.QueryTranslator;
 import java.math.BigDecimal;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -102,6 +104,8 @@ public final class ExprCompiler {
       return cast(c);
     } else if (e instanceof FunctionCall f) {
       return function(f, hint);
+    } else if (e instanceof Case c) {
+      return caseExpression(c, hint);
     }
     throw QueryException.at(
         e.pos(), QueryException.INVALID_STATEMENT, "aggregate functions are not allowed here");
@@ -427,6 +431,96 @@ public final class ExprCompiler {
           return v == null ? null : SqlValues.cast(v, from, to);
         },
         a.rowFree());
+  }
+
+  /**
+   * CASE: the result of the first branch whose condition holds (searched) or whose value equals the
+   * operand (simple; NULL equals nothing), else ELSE or NULL. Only the chosen result is computed.
+   * The results take their common type; a bare parameter, NULL or string among them takes the
+   * others' type.
+   */
+  private Expr caseExpression(Case c, ColumnType hint) {
+    Expr operand = c.operand().map(o -> compile(o, null)).orElse(null);
+    List<Expr> conditions = new ArrayList<>();
+    for (Case.When w : c.whens()) {
+      if (operand != null) {
+        Expr v = compile(w.condition(), operand.type());
+        if (!SqlValues.comparable(operand.type(), v.type())) {
+          throw mismatch(
+              w.condition().pos(), "cannot compare " + operand.type() + " with " + v.type());
+        }
+        conditions.add(v);
+      } else {
+        Expr condition = compile(w.condition(), ColumnType.BOOLEAN);
+        requireBoolean(condition, w.condition().pos(), "a WHEN condition");
+        conditions.add(condition);
+      }
+    }
+    List<Expression> branches = new ArrayList<>();
+    c.whens().forEach(w -> branches.add(w.result()));
+    c.otherwise().ifPresent(branches::add);
+    Expr[] results = new Expr[branches.size()];
+    ColumnType type = hint;
+    // Typed results first, so that the bare ones can take their type.
+    for (boolean bare : new boolean[] {false, true}) {
+      for (int i = 0; i < results.length; i++) {
+        Expression b = branches.get(i);
+        if (isBare(b) != bare) {
+          continue;
+        }
+        Expr x = compile(b, type);
+        if (type != null && x.type() != null && !SqlValues.comparable(type, x.type())) {
+          throw mismatch(b.pos(), "CASE mixes " + type + " and " + x.type());
+        }
+        type = commonType(type, x.type());
+        results[i] = x;
+      }
+    }
+    ColumnType t = type;
+    Expr otherwise = c.otherwise().isPresent() ? results[results.length - 1] : null;
+    boolean rowFree =
+        (operand == null || operand.rowFree())
+            && conditions.stream().allMatch(Expr::rowFree)
+            && Arrays.stream(results).allMatch(Expr::rowFree);
+    return new Expr(
+        t,
+        env -> {
+          Object x = operand == null ? null : operand.evaluate(env);
+          for (int i = 0; i < conditions.size(); i++) {
+            boolean taken;
+            if (operand == null) {
+              taken = conditions.get(i).holds(env);
+            } else {
+              Object y = x == null ? null : conditions.get(i).evaluate(env);
+              taken = y != null && SqlValues.compare(x, y) == 0;
+            }
+            if (taken) {
+              return coerce(results[i], t, env);
+            }
+          }
+          return otherwise == null ? null : coerce(otherwise, t, env);
+        },
+        rowFree);
+  }
+
+  private static Object coerce(Expr e, ColumnType to, Env env) {
+    Object v = e.evaluate(env);
+    return v == null || to == null || to.equals(e.type()) ? v : to.coerce(v);
+  }
+
+  /** The type that holds values of both {@code a} and {@code b} (comparable types). */
+  private static ColumnType commonType(ColumnType a, ColumnType b) {
+    if (a == null || b == null || a.equals(b)) {
+      return a == null ? b : a;
+    }
+    if (SqlValues.isNumeric(a) && SqlValues.isNumeric(b)) {
+      return SqlValues.arithmeticType('+', a, b);
+    }
+    return switch (a.kind()) {
+      case VARCHAR -> ColumnType.varchar(-1);
+      case VARBINARY -> ColumnType.varbinary(-1);
+      default -> a;
+    };
   }
 
   private Expr function(FunctionCall f, ColumnType hint) {

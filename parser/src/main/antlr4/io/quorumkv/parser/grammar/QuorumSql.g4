@@ -205,11 +205,16 @@ primaryExpression
     : literal                                                        #literalExpression
     | QUESTION                                                       #parameter
     | CAST LPAREN expression AS dataType RPAREN                      #cast
+    | CASE operand=expression? whenClause+ (ELSE otherwise=expression)? END #caseExpression
     | identifier LPAREN ASTERISK RPAREN                              #functionCallStar
     | identifier LPAREN (DISTINCT? expression (COMMA expression)*)? RPAREN #functionCall
     | qualifier=identifier DOT column=identifier                     #qualifiedColumn
     | identifier                                                     #column
     | LPAREN expression RPAREN                                       #parenthesized
+    ;
+
+whenClause
+    : WHEN condition=expression THEN result=expression
     ;
 
 literal
@@ -253,6 +258,7 @@ AS: 'AS';
 ASC: 'ASC';
 BETWEEN: 'BETWEEN';
 BY: 'BY';
+CASE: 'CASE';
 CAST: 'CAST';
 COLUMN: 'COLUMN';
 CREATE: 'CREATE';
@@ -262,6 +268,8 @@ DESC: 'DESC';
 DESCRIBE: 'DESCRIBE';
 DISTINCT: 'DISTINCT';
 DROP: 'DROP';
+ELSE: 'ELSE';
+END: 'END';
 ESCAPE: 'ESCAPE';
 EXISTS: 'EXISTS';
 EXPLAIN: 'EXPLAIN';
@@ -295,11 +303,13 @@ SET: 'SET';
 SHOW: 'SHOW';
 TABLE: 'TABLE';
 TABLES: 'TABLES';
+THEN: 'THEN';
 TIMESTAMP: 'TIMESTAMP';
 TRUE: 'TRUE';
 UPDATE: 'UPDATE';
 UPSERT: 'UPSERT';
 VALUES: 'VALUES';
+WHEN: 'WHEN';
 WHERE: 'WHERE';
 WITH: 'WITH';
 

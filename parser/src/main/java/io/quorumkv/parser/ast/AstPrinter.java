@@ -33,6 +33,7 @@ public final class AstPrinter {
           "ASC",
           "BETWEEN",
           "BY",
+          "CASE",
           "CAST",
           "CREATE",
           "CROSS",
@@ -40,6 +41,8 @@ public final class AstPrinter {
           "DESC",
           "DISTINCT",
           "DROP",
+          "ELSE",
+          "END",
           "ESCAPE",
           "EXISTS",
           "FALSE",
@@ -69,10 +72,12 @@ public final class AstPrinter {
           "SELECT",
           "SET",
           "TABLE",
+          "THEN",
           "TRUE",
           "UPDATE",
           "UPSERT",
           "VALUES",
+          "WHEN",
           "WHERE",
           "WITH");
 
@@ -138,6 +143,9 @@ public final class AstPrinter {
       assignment(out, assignment);
     } else if (node instanceof SortItem item) {
       sortItem(out, item);
+    } else if (node instanceof Case.When w) {
+      expression(out.append("WHEN "), w.condition(), 0);
+      expression(out.append(" THEN "), w.result(), 0);
     } else {
       throw new IllegalStateException("unknown node " + node.getClass().getName());
     }
@@ -393,6 +401,15 @@ public final class AstPrinter {
       expression(out.append("CAST("), cast.operand(), 0);
       dataType(out.append(" AS "), cast.type());
       out.append(')');
+    } else if (e instanceof Case c) {
+      out.append("CASE");
+      c.operand().ifPresent(o -> expression(out.append(' '), o, 0));
+      for (Case.When w : c.whens()) {
+        expression(out.append(" WHEN "), w.condition(), 0);
+        expression(out.append(" THEN "), w.result(), 0);
+      }
+      c.otherwise().ifPresent(o -> expression(out.append(" ELSE "), o, 0));
+      out.append(" END");
     } else if (e instanceof FunctionCall call) {
       name(out, call.name()).append('(').append(call.distinct() ? "DISTINCT " : "");
       list(out, call.arguments(), AstPrinter::expression);

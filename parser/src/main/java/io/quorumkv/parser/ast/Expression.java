@@ -13,5 +13,6 @@ public sealed interface Expression extends Node
         Between,
         Like,
         Cast,
+        Case,
         FunctionCall,
         CountStar {}

@@ -12,7 +12,8 @@ public sealed interface Node
         ColumnDef,
         DataType,
         Assignment,
-        SortItem {
+        SortItem,
+        Case.When {
 
   /** Where the node starts in the source text. */
   SourcePos pos();

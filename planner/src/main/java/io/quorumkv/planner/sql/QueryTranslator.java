@@ -6,6 +6,7 @@ import io.quorumkv.parser.ast.Between;
 import io.quorumkv.parser.ast.Binary;
 import io.quorumkv.parser.ast.BinaryLiteral;
 import io.quorumkv.parser.ast.BooleanLiteral;
+import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.Cast;
 import io.quorumkv.parser.ast.ColumnRef;
 import io.quorumkv.parser.ast.CountStar;
@@ -43,6 +44,7 @@ import io.quorumkv.planner.schema.TableDef;
 import java.math.BigDecimal;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -433,6 +435,15 @@ public final class QueryTranslator {
       return List.of(c.operand());
     } else if (e instanceof FunctionCall f) {
       return f.arguments();
+    } else if (e instanceof Case c) {
+      List<Expression> out = new ArrayList<>();
+      c.operand().ifPresent(out::add);
+      for (Case.When w : c.whens()) {
+        out.add(w.condition());
+        out.add(w.result());
+      }
+      c.otherwise().ifPresent(out::add);
+      return out;
     }
     return List.of();
   }
@@ -605,6 +616,8 @@ public final class QueryTranslator {
       return rex.makeCast(types.createTypeWithNullability(target, a.getType().isNullable()), a);
     } else if (e instanceof FunctionCall f) {
       return function(f, hint, ctx);
+    } else if (e instanceof Case c) {
+      return caseExpression(c, hint, ctx);
     }
     throw QueryException.at(
         e.pos(), QueryException.GROUPING_ERROR, "aggregate functions are not allowed here");
@@ -807,6 +820,74 @@ public final class QueryTranslator {
     return new RexNode[] {l, r};
   }
 
+  /**
+   * CASE as Calcite's CASE: a simple CASE compares its operand with each WHEN value; the results
+   * (and ELSE, NULL without one) take their common type. A bare parameter, NULL or string among the
+   * results takes the type of the others (or of what the CASE meets).
+   */
+  private RexNode caseExpression(Case c, RelDataType hint, Ctx ctx) {
+    RexNode operand = c.operand().map(o -> expr(o, null, ctx)).orElse(null);
+    List<RexNode> conditions = new ArrayList<>();
+    for (Case.When w : c.whens()) {
+      if (operand != null) {
+        RexNode value = expr(w.condition(), operand.getType(), ctx);
+        conditions.add(compare(SqlStdOperatorTable.EQUALS, operand, value, w.condition().pos()));
+      } else {
+        RexNode condition = expr(w.condition(), bool(), ctx);
+        requireBoolean(condition, w.condition().pos(), "a WHEN condition");
+        conditions.add(condition);
+      }
+    }
+    List<Expression> branches = new ArrayList<>();
+    c.whens().forEach(w -> branches.add(w.result()));
+    c.otherwise().ifPresent(branches::add);
+    RexNode[] results = new RexNode[branches.size()];
+    RelDataType t = hint;
+    // Typed results first, so that the bare ones can take their type.
+    for (boolean bare : new boolean[] {false, true}) {
+      for (int i = 0; i < results.length; i++) {
+        Expression b = branches.get(i);
+        if (isBare(b) != bare) {
+          continue;
+        }
+        RexNode n = expr(b, t, ctx);
+        if (t == null || t.getSqlTypeName() == SqlTypeName.NULL) {
+          t = n.getType();
+        } else if (!comparable(t, n.getType())) {
+          throw mismatch(b.pos(), "CASE mixes " + t + " and " + n.getType());
+        }
+        results[i] = n;
+      }
+    }
+    RelDataType common =
+        varying(types.leastRestrictive(Arrays.stream(results).map(RexNode::getType).toList()));
+    if (common == null) {
+      throw mismatch(c.pos(), "the results of CASE have no common type");
+    }
+    List<RexNode> operands = new ArrayList<>();
+    for (int i = 0; i < conditions.size(); i++) {
+      operands.add(conditions.get(i));
+      operands.add(castTo(results[i], common));
+    }
+    operands.add(
+        c.otherwise().isPresent()
+            ? castTo(results[results.length - 1], common)
+            : rex.makeNullLiteral(common));
+    return rex.makeCall(SqlStdOperatorTable.CASE, operands);
+  }
+
+  /**
+   * {@code t}, but VARCHAR where it is CHAR: Calcite types string literals as CHAR(n), and the
+   * common type of CHAR(3) and CHAR(4) is CHAR(4), which would pad the shorter value with a space.
+   */
+  private RelDataType varying(RelDataType t) {
+    if (t == null || t.getSqlTypeName() != SqlTypeName.CHAR) {
+      return t;
+    }
+    return types.createTypeWithNullability(
+        types.createSqlType(SqlTypeName.VARCHAR, t.getPrecision()), t.isNullable());
+  }
+
   private RexNode castTo(RexNode n, RelDataType t) {
     if (SqlTypeUtil.equalSansNullability(types, n.getType(), t)) {
       return n;
@@ -880,7 +961,7 @@ public final class QueryTranslator {
           operands.add(n);
         }
         RelDataType common =
-            types.leastRestrictive(operands.stream().map(RexNode::getType).toList());
+            varying(types.leastRestrictive(operands.stream().map(RexNode::getType).toList()));
         if (common == null) {
           throw mismatch(f.pos(), "COALESCE arguments have no common type");
         }
