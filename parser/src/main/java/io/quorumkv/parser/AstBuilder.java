@@ -466,7 +466,10 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
           new SortItem(
               pos(item),
               expression(item.expression()),
-              item.ordering != null && item.ordering.getType() == QuorumSqlParser.DESC));
+              item.ordering != null && item.ordering.getType() == QuorumSqlParser.DESC,
+              item.nullOrdering == null
+                  ? Optional.empty()
+                  : Optional.of(item.nullOrdering.getType() == QuorumSqlParser.FIRST)));
     }
     return new Query(
         pos(ctx),

@@ -269,7 +269,8 @@ final class AstArbitraries {
             Arbitraries.longs().between(0, Long.MAX_VALUE).map(n -> new IntegerLiteral(P, n)),
             Arbitraries.just(new Parameter(P, 1)));
     Arbitrary<SortItem> sort =
-        Combinators.combine(e, Arbitraries.of(true, false)).as((x, d) -> new SortItem(P, x, d));
+        Combinators.combine(e, Arbitraries.of(true, false), Arbitraries.of(true, false).optional())
+            .as((x, d, n) -> new SortItem(P, x, d, n));
     return Combinators.combine(
             Arbitraries.of(true, false),
             item.list().ofMinSize(1).ofMaxSize(3),

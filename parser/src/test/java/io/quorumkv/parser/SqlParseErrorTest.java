@@ -239,6 +239,13 @@ class SqlParseErrorTest {
   }
 
   @Test
+  void nullsNeedsFirstOrLast() {
+    SqlParseException e = error("SELECT a FROM t ORDER BY a DESC NULLS LIMIT 1");
+    assertThat(e.column()).isEqualTo(39);
+    assertThat(e.expected()).containsExactlyInAnyOrder("FIRST", "LAST");
+  }
+
+  @Test
   void notExactlyOneStatement() {
     assertThat(error("").getMessage()).isEqualTo("line 1:1: empty statement, expected a statement");
     assertThat(error("  -- just a comment\n").line()).isEqualTo(2);

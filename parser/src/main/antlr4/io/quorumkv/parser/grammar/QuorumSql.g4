@@ -168,7 +168,7 @@ relationPrimary
     ;
 
 sortItem
-    : expression ordering=(ASC | DESC)?
+    : expression ordering=(ASC | DESC)? (NULLS nullOrdering=(FIRST | LAST))?
     ;
 
 // ---------------------------------------------------------------------------------------------
@@ -245,7 +245,7 @@ identifier
 
 // Keywords that are also valid identifiers. Keep in sync with AstPrinter.RESERVED (a test checks).
 nonReserved
-    : ADD | COLUMN | DESCRIBE | EXPLAIN | KEY | SHOW | TABLES | TIMESTAMP
+    : ADD | COLUMN | DESCRIBE | EXPLAIN | FIRST | KEY | LAST | NULLS | SHOW | TABLES | TIMESTAMP
     ;
 
 // ---------------------------------------------------------------------------------------------
@@ -274,6 +274,7 @@ ESCAPE: 'ESCAPE';
 EXISTS: 'EXISTS';
 EXPLAIN: 'EXPLAIN';
 FALSE: 'FALSE';
+FIRST: 'FIRST';
 FROM: 'FROM';
 FULL: 'FULL';
 GROUP: 'GROUP';
@@ -286,11 +287,13 @@ INTO: 'INTO';
 IS: 'IS';
 JOIN: 'JOIN';
 KEY: 'KEY';
+LAST: 'LAST';
 LEFT: 'LEFT';
 LIKE: 'LIKE';
 LIMIT: 'LIMIT';
 NOT: 'NOT';
 NULL: 'NULL';
+NULLS: 'NULLS';
 OFFSET: 'OFFSET';
 ON: 'ON';
 OR: 'OR';

@@ -314,6 +314,7 @@ public final class AstPrinter {
     if (item.descending()) {
       out.append(" DESC");
     }
+    item.nullsFirst().ifPresent(first -> out.append(first ? " NULLS FIRST" : " NULLS LAST"));
   }
 
   private static void relation(StringBuilder out, Relation relation) {

@@ -202,7 +202,12 @@ public final class QueryTranslator {
         SortItem s = q.orderBy().get(i);
         RexNode ref =
             builder.field(((org.apache.calcite.rex.RexInputRef) sortKeys.get(i)).getIndex());
-        keys.add(s.descending() ? builder.desc(ref) : ref);
+        RexNode key = s.descending() ? builder.desc(ref) : ref;
+        // Without NULLS FIRST/LAST, Calcite's default is PostgreSQL's: NULL sorts as the largest.
+        if (s.nullsFirst().isPresent()) {
+          key = s.nullsFirst().get() ? builder.nullsFirst(key) : builder.nullsLast(key);
+        }
+        keys.add(key);
       }
       builder.sortLimit(offset, fetch, keys);
     }
