@@ -42,6 +42,7 @@ import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.Relation;
 import io.quorumkv.parser.ast.Select;
 import io.quorumkv.parser.ast.SelectItem;
+import io.quorumkv.parser.ast.SetOperation;
 import io.quorumkv.parser.ast.ShowTables;
 import io.quorumkv.parser.ast.SingleColumn;
 import io.quorumkv.parser.ast.SortItem;
@@ -442,6 +443,69 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
   // Queries
 
   private Query query(QuorumSqlParser.QueryContext ctx) {
+    Query body = queryBody(ctx.queryBody());
+    List<SortItem> orderBy = new ArrayList<>();
+    for (QuorumSqlParser.SortItemContext item : ctx.sortItem()) {
+      orderBy.add(
+          new SortItem(
+              pos(item),
+              expression(item.expression()),
+              item.ordering != null && item.ordering.getType() == QuorumSqlParser.DESC,
+              item.nullOrdering == null
+                  ? Optional.empty()
+                  : Optional.of(item.nullOrdering.getType() == QuorumSqlParser.FIRST)));
+    }
+    Optional<Expression> limit = rowCount(ctx.limit);
+    Optional<Expression> offset = rowCount(ctx.offset);
+    if (orderBy.isEmpty() && limit.isEmpty() && offset.isEmpty()) {
+      return body;
+    }
+    if (hasRowClauses(body)) {
+      Token clause =
+          ctx.ORDER() != null
+              ? ctx.ORDER().getSymbol()
+              : ctx.LIMIT() != null ? ctx.LIMIT().getSymbol() : ctx.OFFSET().getSymbol();
+      throw error(
+          clause, "the parenthesized query already has ORDER BY, LIMIT or OFFSET; give them once");
+    }
+    return body.with(body.setOperations(), orderBy, limit, offset);
+  }
+
+  private static boolean hasRowClauses(Query q) {
+    return !q.orderBy().isEmpty() || q.limit().isPresent() || q.offset().isPresent();
+  }
+
+  private Query queryBody(QuorumSqlParser.QueryBodyContext ctx) {
+    if (ctx instanceof QuorumSqlParser.PrimaryQueryContext p) {
+      QuorumSqlParser.QueryPrimaryContext primary = p.queryPrimary();
+      if (primary instanceof QuorumSqlParser.SelectQueryContext s) {
+        return querySpecification(s.querySpecification());
+      }
+      return query(((QuorumSqlParser.ParenthesizedQueryContext) primary).query());
+    }
+    QuorumSqlParser.SetQueryContext set = (QuorumSqlParser.SetQueryContext) ctx;
+    Query left = queryBody(set.left);
+    if (hasRowClauses(left)) {
+      // The operations of a compound query apply to its first SELECT's rows before any ORDER BY.
+      throw error(
+          set.operator,
+          "a query with ORDER BY, LIMIT or OFFSET can only be the right operand of "
+              + set.operator.getText().toUpperCase(java.util.Locale.ROOT)
+              + "; swap the operands or move the query into FROM");
+    }
+    SetOperation.Kind kind =
+        switch (set.operator.getType()) {
+          case QuorumSqlParser.UNION -> SetOperation.Kind.UNION;
+          case QuorumSqlParser.INTERSECT -> SetOperation.Kind.INTERSECT;
+          default -> SetOperation.Kind.EXCEPT;
+        };
+    boolean all = set.quantifier != null && set.quantifier.getType() == QuorumSqlParser.ALL;
+    List<SetOperation> operations = new ArrayList<>(left.setOperations());
+    operations.add(new SetOperation(pos(set.operator), kind, all, queryBody(set.right)));
+    return left.with(operations, List.of(), Optional.empty(), Optional.empty());
+  }
+
+  private Query querySpecification(QuorumSqlParser.QuerySpecificationContext ctx) {
     List<SelectItem> items = new ArrayList<>();
     for (QuorumSqlParser.SelectItemContext item : ctx.selectItem()) {
       items.add((SelectItem) visit(item));
@@ -460,17 +524,6 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
                       right,
                       Optional.empty()));
     }
-    List<SortItem> orderBy = new ArrayList<>();
-    for (QuorumSqlParser.SortItemContext item : ctx.sortItem()) {
-      orderBy.add(
-          new SortItem(
-              pos(item),
-              expression(item.expression()),
-              item.ordering != null && item.ordering.getType() == QuorumSqlParser.DESC,
-              item.nullOrdering == null
-                  ? Optional.empty()
-                  : Optional.of(item.nullOrdering.getType() == QuorumSqlParser.FIRST)));
-    }
     return new Query(
         pos(ctx),
         ctx.DISTINCT() != null,
@@ -480,9 +533,9 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
         expressions(
             ctx.expression().stream().filter(e -> e != ctx.where && e != ctx.having).toList()),
         optionalExpression(ctx.having),
-        orderBy,
-        rowCount(ctx.limit),
-        rowCount(ctx.offset));
+        List.of(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   private Optional<Expression> rowCount(QuorumSqlParser.RowCountContext ctx) {

@@ -38,6 +38,7 @@ import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.Relation;
 import io.quorumkv.parser.ast.Select;
 import io.quorumkv.parser.ast.SelectItem;
+import io.quorumkv.parser.ast.SetOperation;
 import io.quorumkv.parser.ast.ShowTables;
 import io.quorumkv.parser.ast.SingleColumn;
 import io.quorumkv.parser.ast.SortItem;
@@ -258,6 +259,22 @@ final class AstArbitraries {
   // Queries
 
   static Arbitrary<Query> queries(int depth) {
+    Arbitrary<Query> plain = selects(depth);
+    Arbitrary<SetOperation> operation =
+        Combinators.combine(
+                Arbitraries.of(SetOperation.Kind.class), Arbitraries.of(true, false), plain)
+            .as((kind, all, q) -> new SetOperation(P, kind, all, q));
+    Arbitrary<Query> compound =
+        Combinators.combine(plain, operation.list().ofMinSize(1).ofMaxSize(3), plain)
+            .as(
+                (first, operations, rows) ->
+                    first
+                        .firstSelect()
+                        .with(operations, rows.orderBy(), rows.limit(), rows.offset()));
+    return Arbitraries.frequencyOf(Tuple.of(4, plain), Tuple.of(1, compound));
+  }
+
+  private static Arbitrary<Query> selects(int depth) {
     Arbitrary<Expression> e = expressions(2);
     Arbitrary<SelectItem> item =
         Arbitraries.oneOf(

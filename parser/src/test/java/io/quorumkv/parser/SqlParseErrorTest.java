@@ -24,8 +24,8 @@ class SqlParseErrorTest {
     assertThat(e.expected()).contains("FROM", "WHERE", "end of input");
     assertThat(e.getMessage())
         .isEqualTo(
-            "line 1:10: syntax error at 'FORM', expected one of: FROM, GROUP, HAVING, IF, LIMIT,"
-                + " OFFSET, ORDER, WHERE, ',', ';', end of input");
+            "line 1:10: syntax error at 'FORM', expected one of: EXCEPT, FROM, GROUP, HAVING, IF,"
+                + " INTERSECT, LIMIT, OFFSET, ORDER, UNION, WHERE, ',', ';', end of input");
   }
 
   @Test
@@ -243,6 +243,22 @@ class SqlParseErrorTest {
     SqlParseException e = error("SELECT a FROM t ORDER BY a DESC NULLS LIMIT 1");
     assertThat(e.column()).isEqualTo(39);
     assertThat(e.expected()).containsExactlyInAnyOrder("FIRST", "LAST");
+  }
+
+  @Test
+  void setOperationErrorsPointAtTheToken() {
+    // UNION and its kin are reserved, so they are not read as aliases.
+    SqlParseException dangling = error("SELECT a FROM t UNION");
+    assertThat(dangling.column()).isEqualTo(22);
+    assertThat(dangling.expected()).contains("SELECT", "'('");
+    SqlParseException noSelect = error("SELECT a FROM t UNION ALL FROM u");
+    assertThat(noSelect.column()).isEqualTo(27);
+    assertThat(noSelect.offendingToken()).contains("FROM");
+    SqlParseException limited = error("(SELECT a FROM t LIMIT 1) EXCEPT SELECT a FROM u");
+    assertThat(limited.column()).isEqualTo(27);
+    assertThat(limited.reason()).contains("right operand of EXCEPT");
+    SqlParseException twice = error("(SELECT a FROM t ORDER BY a) ORDER BY a");
+    assertThat(twice.column()).isEqualTo(30);
   }
 
   @Test

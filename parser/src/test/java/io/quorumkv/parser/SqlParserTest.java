@@ -11,7 +11,9 @@ import io.quorumkv.parser.ast.IfCondition;
 import io.quorumkv.parser.ast.Insert;
 import io.quorumkv.parser.ast.IntegerLiteral;
 import io.quorumkv.parser.ast.Parameter;
+import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.Select;
+import io.quorumkv.parser.ast.SetOperation;
 import io.quorumkv.parser.ast.SingleColumn;
 import io.quorumkv.parser.ast.SourcePos;
 import io.quorumkv.parser.ast.Statement;
@@ -188,5 +190,31 @@ class SqlParserTest {
     assertThat(((Parameter) s.otherwise().orElseThrow()).index()).isEqualTo(2);
     assertThat(AstPrinter.print(simple))
         .isEqualTo("SELECT CASE A WHEN 1 THEN ? ELSE ? END + 1 FROM T");
+  }
+
+  @Test
+  void setOperationsApplyLeftToRightWithIntersectFirst() {
+    Query q =
+        ((Select) SqlParser.parse("SELECT 1 UNION ALL SELECT 2 INTERSECT SELECT 3 ORDER BY 1"))
+            .query();
+    assertThat(q.setOperations()).hasSize(1);
+    SetOperation union = q.setOperations().get(0);
+    assertThat(union.kind()).isEqualTo(SetOperation.Kind.UNION);
+    assertThat(union.all()).isTrue();
+    assertThat(union.pos()).isEqualTo(new SourcePos(1, 10));
+    assertThat(union.query().setOperations())
+        .extracting(SetOperation::kind)
+        .containsExactly(SetOperation.Kind.INTERSECT);
+    assertThat(q.orderBy()).hasSize(1);
+    assertThat(union.query().orderBy()).isEmpty();
+    // Parentheses group; the printed form reads back as the same tree.
+    Statement grouped = SqlParser.parse("(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
+    Query g = ((Select) grouped).query();
+    assertThat(g.setOperations())
+        .extracting(SetOperation::kind)
+        .containsExactly(SetOperation.Kind.UNION, SetOperation.Kind.INTERSECT);
+    String printed = AstPrinter.print(grouped);
+    assertThat(printed).isEqualTo("(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
+    assertThat(AstTrees.normalize(SqlParser.parse(printed))).isEqualTo(AstTrees.normalize(grouped));
   }
 }

@@ -126,15 +126,32 @@ select
 // ---------------------------------------------------------------------------------------------
 // Queries
 
+// A query expression: SELECTs combined by set operations (INTERSECT binds more tightly than UNION
+// and EXCEPT, all associate to the left), with ORDER BY, LIMIT and OFFSET for the whole result.
 query
+    : queryBody
+      (ORDER BY sortItem (COMMA sortItem)*)?
+      (LIMIT limit=rowCount)?
+      (OFFSET offset=rowCount)?
+    ;
+
+queryBody
+    : queryPrimary                                                   #primaryQuery
+    | left=queryBody operator=INTERSECT quantifier=(ALL | DISTINCT)? right=queryBody #setQuery
+    | left=queryBody operator=(UNION | EXCEPT) quantifier=(ALL | DISTINCT)? right=queryBody #setQuery
+    ;
+
+queryPrimary
+    : querySpecification                                             #selectQuery
+    | LPAREN query RPAREN                                            #parenthesizedQuery
+    ;
+
+querySpecification
     : SELECT DISTINCT? selectItem (COMMA selectItem)*
       (FROM relation (COMMA relation)*)?
       (WHERE where=expression)?
       (GROUP BY expression (COMMA expression)*)?
       (HAVING having=expression)?
-      (ORDER BY sortItem (COMMA sortItem)*)?
-      (LIMIT limit=rowCount)?
-      (OFFSET offset=rowCount)?
     ;
 
 rowCount
@@ -252,6 +269,7 @@ nonReserved
 // Lexer
 
 ADD: 'ADD';
+ALL: 'ALL';
 ALTER: 'ALTER';
 AND: 'AND';
 AS: 'AS';
@@ -271,6 +289,7 @@ DROP: 'DROP';
 ELSE: 'ELSE';
 END: 'END';
 ESCAPE: 'ESCAPE';
+EXCEPT: 'EXCEPT';
 EXISTS: 'EXISTS';
 EXPLAIN: 'EXPLAIN';
 FALSE: 'FALSE';
@@ -283,6 +302,7 @@ IF: 'IF';
 IN: 'IN';
 INNER: 'INNER';
 INSERT: 'INSERT';
+INTERSECT: 'INTERSECT';
 INTO: 'INTO';
 IS: 'IS';
 JOIN: 'JOIN';
@@ -309,6 +329,7 @@ TABLES: 'TABLES';
 THEN: 'THEN';
 TIMESTAMP: 'TIMESTAMP';
 TRUE: 'TRUE';
+UNION: 'UNION';
 UPDATE: 'UPDATE';
 UPSERT: 'UPSERT';
 VALUES: 'VALUES';

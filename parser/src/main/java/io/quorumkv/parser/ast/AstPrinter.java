@@ -27,6 +27,7 @@ public final class AstPrinter {
    */
   static final Set<String> RESERVED =
       Set.of(
+          "ALL",
           "ALTER",
           "AND",
           "AS",
@@ -44,6 +45,7 @@ public final class AstPrinter {
           "ELSE",
           "END",
           "ESCAPE",
+          "EXCEPT",
           "EXISTS",
           "FALSE",
           "FROM",
@@ -54,6 +56,7 @@ public final class AstPrinter {
           "IN",
           "INNER",
           "INSERT",
+          "INTERSECT",
           "INTO",
           "IS",
           "JOIN",
@@ -74,6 +77,7 @@ public final class AstPrinter {
           "TABLE",
           "THEN",
           "TRUE",
+          "UNION",
           "UPDATE",
           "UPSERT",
           "VALUES",
@@ -143,6 +147,10 @@ public final class AstPrinter {
       assignment(out, assignment);
     } else if (node instanceof SortItem item) {
       sortItem(out, item);
+    } else if (node instanceof SetOperation o) {
+      out.append(o.kind().name()).append(o.all() ? " ALL (" : " (");
+      query(out, o.query());
+      out.append(')');
     } else if (node instanceof Case.When w) {
       expression(out.append("WHEN "), w.condition(), 0);
       expression(out.append(" THEN "), w.result(), 0);
@@ -281,6 +289,54 @@ public final class AstPrinter {
   // Queries
 
   private static void query(StringBuilder out, Query query) {
+    compound(out, query, query.setOperations().size());
+    if (!query.orderBy().isEmpty()) {
+      out.append(" ORDER BY ");
+      list(out, query.orderBy(), AstPrinter::sortItem);
+    }
+    query.limit().ifPresent(l -> expression(out.append(" LIMIT "), l, 0));
+    query.offset().ifPresent(o -> expression(out.append(" OFFSET "), o, 0));
+  }
+
+  /**
+   * The first SELECT of {@code query} and its first {@code n} set operations, which apply left to
+   * right: a prefix is parenthesized where it would otherwise bind wrongly (INTERSECT binds more
+   * tightly than UNION and EXCEPT), and so is a right operand that is compound or has row clauses.
+   */
+  private static void compound(StringBuilder out, Query query, int n) {
+    if (n == 0) {
+      select(out, query);
+      return;
+    }
+    SetOperation last = query.setOperations().get(n - 1);
+    boolean wrap =
+        last.kind() == SetOperation.Kind.INTERSECT
+            && query.setOperations().subList(0, n - 1).stream()
+                .anyMatch(o -> o.kind() != SetOperation.Kind.INTERSECT);
+    if (wrap) {
+      out.append('(');
+    }
+    compound(out, query, n - 1);
+    if (wrap) {
+      out.append(')');
+    }
+    out.append(' ').append(last.kind().name()).append(last.all() ? " ALL " : " ");
+    Query right = last.query();
+    boolean parens =
+        right.isCompound()
+            || !right.orderBy().isEmpty()
+            || right.limit().isPresent()
+            || right.offset().isPresent();
+    if (parens) {
+      out.append('(');
+    }
+    query(out, right);
+    if (parens) {
+      out.append(')');
+    }
+  }
+
+  private static void select(StringBuilder out, Query query) {
     out.append("SELECT ").append(query.distinct() ? "DISTINCT " : "");
     list(out, query.items(), AstPrinter::selectItem);
     query.from().ifPresent(from -> relation(out.append(" FROM "), from));
@@ -290,12 +346,6 @@ public final class AstPrinter {
       list(out, query.groupBy(), AstPrinter::expression);
     }
     query.having().ifPresent(h -> expression(out.append(" HAVING "), h, 0));
-    if (!query.orderBy().isEmpty()) {
-      out.append(" ORDER BY ");
-      list(out, query.orderBy(), AstPrinter::sortItem);
-    }
-    query.limit().ifPresent(l -> expression(out.append(" LIMIT "), l, 0));
-    query.offset().ifPresent(o -> expression(out.append(" OFFSET "), o, 0));
   }
 
   private static void selectItem(StringBuilder out, SelectItem item) {

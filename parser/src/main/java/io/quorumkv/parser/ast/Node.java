@@ -13,7 +13,8 @@ public sealed interface Node
         DataType,
         Assignment,
         SortItem,
-        Case.When {
+        Case.When,
+        SetOperation {
 
   /** Where the node starts in the source text. */
   SourcePos pos();

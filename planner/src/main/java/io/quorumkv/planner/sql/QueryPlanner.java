@@ -217,7 +217,7 @@ public final class QueryPlanner {
   private static Query conditionalRead(Select select, CatalogReader catalog) {
     Query q = select.query();
     Expression cond = select.condition().orElseThrow();
-    if (!(q.from().orElse(null) instanceof TableRef ref) || q.where().isEmpty()) {
+    if (q.isCompound() || !(q.from().orElse(null) instanceof TableRef ref) || q.where().isEmpty()) {
       throw QueryException.at(
           cond.pos(),
           QueryException.INVALID_STATEMENT,

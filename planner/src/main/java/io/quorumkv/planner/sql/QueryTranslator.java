@@ -26,6 +26,7 @@ import io.quorumkv.parser.ast.Parameter;
 import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.Relation;
 import io.quorumkv.parser.ast.SelectItem;
+import io.quorumkv.parser.ast.SetOperation;
 import io.quorumkv.parser.ast.SingleColumn;
 import io.quorumkv.parser.ast.SortItem;
 import io.quorumkv.parser.ast.SourcePos;
@@ -109,6 +110,9 @@ public final class QueryTranslator {
 
   /** Translates a query, optionally with an extra condition ANDed to its WHERE clause. */
   public Translated translate(Query q) {
+    if (q.isCompound()) {
+      return compound(q);
+    }
     List<Field> scope = q.from().isPresent() ? relation(q.from().get()) : noFrom();
     q.where()
         .ifPresent(
@@ -219,6 +223,116 @@ public final class QueryTranslator {
       builder.project(keep, uniqueNames(names.subList(0, visible)), true);
     }
     return new Translated(builder.build(), List.copyOf(names.subList(0, visible)));
+  }
+
+  /**
+   * A compound query: its SELECTs, each cast to the columns' common types, combined left to right
+   * by Calcite's union, intersect and minus; then ORDER BY (result columns by name or position),
+   * LIMIT and OFFSET over the whole. The columns are named after the first SELECT's.
+   */
+  private Translated compound(Query q) {
+    List<Translated> inputs = new ArrayList<>();
+    inputs.add(translate(q.firstSelect()));
+    List<String> names = inputs.get(0).names();
+    int width = names.size();
+    for (SetOperation op : q.setOperations()) {
+      Translated t = translate(op.query());
+      if (t.names().size() != width) {
+        throw QueryException.at(
+            op.pos(),
+            QueryException.SYNTAX_ERROR,
+            "each side of "
+                + op.kind()
+                + " must have the same number of columns: "
+                + width
+                + " and "
+                + t.names().size());
+      }
+      inputs.add(t);
+    }
+    List<RelDataType> common = new ArrayList<>();
+    for (int c = 0; c < width; c++) {
+      List<RelDataType> column = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        RelDataType t = inputs.get(i).rel().getRowType().getFieldList().get(c).getType();
+        if (i > 0 && !comparable(column.get(0), t)) {
+          throw mismatch(
+              q.setOperations().get(i - 1).pos(),
+              q.setOperations().get(i - 1).kind()
+                  + " column "
+                  + (c + 1)
+                  + " mixes "
+                  + column.get(0)
+                  + " and "
+                  + t);
+        }
+        column.add(t);
+      }
+      RelDataType least = varying(types.leastRestrictive(column));
+      if (least == null) {
+        throw mismatch(q.pos(), "column " + (c + 1) + " of the compound query has no common type");
+      }
+      common.add(least);
+    }
+    push(inputs.get(0), common, names);
+    for (int i = 1; i < inputs.size(); i++) {
+      push(inputs.get(i), common, names);
+      SetOperation op = q.setOperations().get(i - 1);
+      switch (op.kind()) {
+        case UNION -> builder.union(op.all(), 2);
+        case INTERSECT -> builder.intersect(op.all(), 2);
+        case EXCEPT -> builder.minus(op.all(), 2);
+      }
+    }
+    List<RexNode> keys = new ArrayList<>();
+    for (SortItem s : q.orderBy()) {
+      RexNode key = builder.field(compoundOrderTarget(s, names));
+      key = s.descending() ? builder.desc(key) : key;
+      if (s.nullsFirst().isPresent()) {
+        key = s.nullsFirst().get() ? builder.nullsFirst(key) : builder.nullsLast(key);
+      }
+      keys.add(key);
+    }
+    RexNode offset = q.offset().map(this::rowCount).orElse(null);
+    RexNode fetch = q.limit().map(this::rowCount).orElse(null);
+    if (!keys.isEmpty() || offset != null || fetch != null) {
+      builder.sortLimit(offset, fetch, keys);
+    }
+    return new Translated(builder.build(), names);
+  }
+
+  /** Pushes a translated SELECT with its columns cast to {@code types}. */
+  private void push(Translated t, List<RelDataType> columnTypes, List<String> names) {
+    builder.push(t.rel());
+    List<RexNode> cast = new ArrayList<>();
+    for (int c = 0; c < columnTypes.size(); c++) {
+      RexNode f = builder.field(c);
+      cast.add(
+          SqlTypeUtil.equalSansNullability(types, f.getType(), columnTypes.get(c))
+              ? f
+              : rex.makeCast(
+                  types.createTypeWithNullability(columnTypes.get(c), f.getType().isNullable()),
+                  f));
+    }
+    builder.project(cast, uniqueNames(names), true);
+  }
+
+  /** The result column an ORDER BY item of a compound query names, by position or name. */
+  private static int compoundOrderTarget(SortItem s, List<String> names) {
+    Expression e = s.expression();
+    if (e instanceof IntegerLiteral i && i.value() >= 1 && i.value() <= names.size()) {
+      return (int) i.value() - 1;
+    }
+    if (e instanceof ColumnRef c && c.table().isEmpty()) {
+      int index = names.indexOf(c.column().value());
+      if (index >= 0 && index == names.lastIndexOf(c.column().value())) {
+        return index;
+      }
+    }
+    throw QueryException.at(
+        e.pos(),
+        QueryException.FEATURE_NOT_SUPPORTED,
+        "ORDER BY of UNION, INTERSECT or EXCEPT takes a result column's name or position");
   }
 
   private RexNode sortKey(int target, SortItem unused, List<RexNode> exprs) {
