@@ -21,6 +21,7 @@ import io.quorumkv.parser.ast.DerivedTable;
 import io.quorumkv.parser.ast.DescribeTable;
 import io.quorumkv.parser.ast.DoubleLiteral;
 import io.quorumkv.parser.ast.DropTable;
+import io.quorumkv.parser.ast.Exists;
 import io.quorumkv.parser.ast.Explain;
 import io.quorumkv.parser.ast.Expression;
 import io.quorumkv.parser.ast.FunctionCall;
@@ -28,6 +29,7 @@ import io.quorumkv.parser.ast.Identifier;
 import io.quorumkv.parser.ast.IfCondition;
 import io.quorumkv.parser.ast.IfExists;
 import io.quorumkv.parser.ast.InList;
+import io.quorumkv.parser.ast.InSubquery;
 import io.quorumkv.parser.ast.Insert;
 import io.quorumkv.parser.ast.InsertSource;
 import io.quorumkv.parser.ast.IntegerLiteral;
@@ -40,6 +42,7 @@ import io.quorumkv.parser.ast.NullLiteral;
 import io.quorumkv.parser.ast.Parameter;
 import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.Relation;
+import io.quorumkv.parser.ast.ScalarSubquery;
 import io.quorumkv.parser.ast.Select;
 import io.quorumkv.parser.ast.SelectItem;
 import io.quorumkv.parser.ast.SetOperation;
@@ -657,6 +660,9 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
       return new Between(
           at, value, expression(between.lower), expression(between.upper), between.NOT() != null);
     }
+    if (predicate instanceof QuorumSqlParser.InSubqueryContext in) {
+      return new InSubquery(at, value, query(in.query()), in.NOT() != null);
+    }
     if (predicate instanceof QuorumSqlParser.InListContext in) {
       return new InList(at, value, expressions(in.expression()), in.NOT() != null);
     }
@@ -839,6 +845,16 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
         Optional.ofNullable(ctx.operand).map(this::expression),
         whens,
         Optional.ofNullable(ctx.otherwise).map(this::expression));
+  }
+
+  @Override
+  public Node visitExists(QuorumSqlParser.ExistsContext ctx) {
+    return new Exists(pos(ctx), query(ctx.query()));
+  }
+
+  @Override
+  public Node visitScalarSubquery(QuorumSqlParser.ScalarSubqueryContext ctx) {
+    return new ScalarSubquery(pos(ctx), query(ctx.query()));
   }
 
   @Override

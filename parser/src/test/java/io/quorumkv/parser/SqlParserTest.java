@@ -7,11 +7,14 @@ import io.quorumkv.parser.ast.Binary;
 import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.ColumnRef;
 import io.quorumkv.parser.ast.CreateTable;
+import io.quorumkv.parser.ast.Exists;
 import io.quorumkv.parser.ast.IfCondition;
+import io.quorumkv.parser.ast.InSubquery;
 import io.quorumkv.parser.ast.Insert;
 import io.quorumkv.parser.ast.IntegerLiteral;
 import io.quorumkv.parser.ast.Parameter;
 import io.quorumkv.parser.ast.Query;
+import io.quorumkv.parser.ast.ScalarSubquery;
 import io.quorumkv.parser.ast.Select;
 import io.quorumkv.parser.ast.SetOperation;
 import io.quorumkv.parser.ast.SingleColumn;
@@ -216,5 +219,28 @@ class SqlParserTest {
     String printed = AstPrinter.print(grouped);
     assertThat(printed).isEqualTo("(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
     assertThat(AstTrees.normalize(SqlParser.parse(printed))).isEqualTo(AstTrees.normalize(grouped));
+  }
+
+  @Test
+  void subqueriesInExpressionsRoundTrip() {
+    Select in = (Select) SqlParser.parse("SELECT a FROM t WHERE a NOT IN (SELECT b FROM u)");
+    InSubquery notIn = (InSubquery) in.query().where().orElseThrow();
+    assertThat(notIn.negated()).isTrue();
+    assertThat(notIn.pos()).isEqualTo(new SourcePos(1, 25));
+    for (String sql :
+        List.of(
+            "SELECT A FROM T WHERE A NOT IN (SELECT B FROM U)",
+            "SELECT A FROM T WHERE EXISTS (SELECT 1 FROM U WHERE B > 0) AND NOT EXISTS (SELECT 2)",
+            "SELECT (SELECT MAX(B) FROM U) + 1, A IN (SELECT 1 UNION SELECT 2) FROM T",
+            "SELECT A FROM T WHERE A = (SELECT B FROM U ORDER BY B LIMIT 1)")) {
+      Statement parsed = SqlParser.parse(sql);
+      assertThat(AstPrinter.print(parsed)).isEqualTo(sql);
+    }
+    Select scalar = (Select) SqlParser.parse("SELECT ((SELECT 1))");
+    assertThat(((SingleColumn) scalar.query().items().get(0)).expression())
+        .isInstanceOf(ScalarSubquery.class);
+    assertThat(((Select) SqlParser.parse("SELECT EXISTS (SELECT 1)")).query().items().get(0))
+        .extracting(i -> ((SingleColumn) i).expression())
+        .isInstanceOf(Exists.class);
   }
 }

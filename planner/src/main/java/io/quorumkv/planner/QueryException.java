@@ -59,6 +59,9 @@ public class QueryException extends RuntimeException {
   /** A value that cannot be converted (bad CAST, bad timestamp text). */
   public static final String INVALID_VALUE = "22018";
 
+  /** A scalar subquery that returned more than one row. */
+  public static final String CARDINALITY_VIOLATION = "21000";
+
   /** Another data exception. */
   public static final String DATA_EXCEPTION = "22000";
 

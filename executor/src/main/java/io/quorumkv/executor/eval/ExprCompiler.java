@@ -9,14 +9,17 @@ import io.quorumkv.parser.ast.Cast;
 import io.quorumkv.parser.ast.ColumnRef;
 import io.quorumkv.parser.ast.DecimalLiteral;
 import io.quorumkv.parser.ast.DoubleLiteral;
+import io.quorumkv.parser.ast.Exists;
 import io.quorumkv.parser.ast.Expression;
 import io.quorumkv.parser.ast.FunctionCall;
 import io.quorumkv.parser.ast.InList;
+import io.quorumkv.parser.ast.InSubquery;
 import io.quorumkv.parser.ast.IntegerLiteral;
 import io.quorumkv.parser.ast.IsNull;
 import io.quorumkv.parser.ast.Like;
 import io.quorumkv.parser.ast.NullLiteral;
 import io.quorumkv.parser.ast.Parameter;
+import io.quorumkv.parser.ast.ScalarSubquery;
 import io.quorumkv.parser.ast.SourcePos;
 import io.quorumkv.parser.ast.StringLiteral;
 import io.quorumkv.parser.ast.TimestampLiteral;
@@ -106,6 +109,12 @@ public final class ExprCompiler {
       return function(f, hint);
     } else if (e instanceof Case c) {
       return caseExpression(c, hint);
+    } else if (e instanceof InSubquery || e instanceof Exists || e instanceof ScalarSubquery) {
+      throw QueryException.at(
+          e.pos(),
+          QueryException.FEATURE_NOT_SUPPORTED,
+          "subqueries are not supported in UPDATE, DELETE, IF conditions or VALUES yet;"
+              + " INSERT ... SELECT takes them");
     }
     throw QueryException.at(
         e.pos(), QueryException.INVALID_STATEMENT, "aggregate functions are not allowed here");

@@ -205,6 +205,7 @@ booleanExpression
 predicate
     : comparisonOperator right=valueExpression                       #comparison
     | NOT? BETWEEN lower=valueExpression AND upper=valueExpression    #between
+    | NOT? IN LPAREN query RPAREN                                    #inSubquery
     | NOT? IN LPAREN expression (COMMA expression)* RPAREN           #inList
     | NOT? LIKE pattern=valueExpression (ESCAPE escape=valueExpression)? #like
     | IS NOT? NULL                                                   #nullPredicate
@@ -223,6 +224,8 @@ primaryExpression
     | QUESTION                                                       #parameter
     | CAST LPAREN expression AS dataType RPAREN                      #cast
     | CASE operand=expression? whenClause+ (ELSE otherwise=expression)? END #caseExpression
+    | EXISTS LPAREN query RPAREN                                     #exists
+    | LPAREN query RPAREN                                            #scalarSubquery
     | identifier LPAREN ASTERISK RPAREN                              #functionCallStar
     | identifier LPAREN (DISTINCT? expression (COMMA expression)*)? RPAREN #functionCall
     | qualifier=identifier DOT column=identifier                     #qualifiedColumn

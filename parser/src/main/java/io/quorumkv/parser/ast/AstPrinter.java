@@ -437,6 +437,17 @@ public final class AstPrinter {
       out.append(in.negated() ? " NOT IN (" : " IN (");
       list(out, in.values(), AstPrinter::expression);
       out.append(')');
+    } else if (e instanceof InSubquery in) {
+      expression(out, in.operand(), CONCAT);
+      out.append(in.negated() ? " NOT IN (" : " IN (");
+      query(out, in.query());
+      out.append(')');
+    } else if (e instanceof Exists exists) {
+      query(out.append("EXISTS ("), exists.query());
+      out.append(')');
+    } else if (e instanceof ScalarSubquery sub) {
+      query(out.append('('), sub.query());
+      out.append(')');
     } else if (e instanceof Between between) {
       expression(out, between.operand(), CONCAT);
       out.append(between.negated() ? " NOT BETWEEN " : " BETWEEN ");
@@ -556,7 +567,11 @@ public final class AstPrinter {
     if (e instanceof Unary unary) {
       return unary.operator() == Unary.Operator.NOT ? NOT : NEGATE;
     }
-    if (e instanceof IsNull || e instanceof InList || e instanceof Between || e instanceof Like) {
+    if (e instanceof IsNull
+        || e instanceof InList
+        || e instanceof InSubquery
+        || e instanceof Between
+        || e instanceof Like) {
       return PREDICATE;
     }
     return PRIMARY;

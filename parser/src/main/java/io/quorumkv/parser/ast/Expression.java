@@ -14,5 +14,8 @@ public sealed interface Expression extends Node
         Like,
         Cast,
         Case,
+        InSubquery,
+        Exists,
+        ScalarSubquery,
         FunctionCall,
         CountStar {}

@@ -103,9 +103,21 @@ public final class PlannedQuery {
 
   /**
    * The SQL error of a failure while computing a value, or null. Calcite's run-time functions throw
-   * {@link CalciteException} for values they cannot convert ({@code CAST('x' AS BOOLEAN)}).
+   * {@link CalciteException} for values they cannot convert ({@code CAST('x' AS BOOLEAN)}), its
+   * SINGLE_VALUE aggregate an {@link IllegalStateException} for a scalar subquery of many rows.
    */
   private static QueryException dataError(Throwable t) {
+    if (t instanceof IllegalStateException i
+        && String.valueOf(i.getMessage()).contains("more than one value in agg SINGLE_VALUE")) {
+      // A scalar subquery becomes Calcite's SINGLE_VALUE aggregate, which checks the row count.
+      return new QueryException(
+          QueryException.CARDINALITY_VIOLATION,
+          "more than one row returned by a subquery used as an expression",
+          0,
+          0,
+          0,
+          i);
+    }
     QueryException q = DataErrors.of(t);
     if (q != null || !(t instanceof CalciteException c)) {
       return q;

@@ -44,6 +44,7 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.sql.SqlExplainLevel;
 import org.apache.calcite.sql2rel.ConvertToChecked;
+import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.tools.RelBuilder;
 
 /**
@@ -126,6 +127,16 @@ public final class QueryPlanner {
    */
   private static final Pattern UTF8_PREFIX = Pattern.compile("(?<![\\w'])_UTF-8'");
 
+  /** Rewrites IN, EXISTS and scalar subqueries in filters, projections and joins. */
+  private static final HepProgram SUBQUERY_REMOVAL =
+      new HepProgramBuilder()
+          .addRuleCollection(
+              List.of(
+                  CoreRules.FILTER_SUB_QUERY_TO_CORRELATE,
+                  CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
+                  CoreRules.JOIN_SUB_QUERY_TO_CORRELATE))
+          .build();
+
   private QueryPlanner() {}
 
   /**
@@ -158,8 +169,15 @@ public final class QueryPlanner {
     for (RelOptRule rule : RULES) {
       planner.addRule(rule);
     }
+    RelNode translated = t.rel();
+    if (translator.hasSubqueries()) {
+      // Subqueries in expressions become joins and aggregates, which the planner has operators for.
+      HepPlanner rewrite = new HepPlanner(SUBQUERY_REMOVAL);
+      rewrite.setRoot(translated);
+      translated = RelDecorrelator.decorrelateQuery(rewrite.findBestExp(), builder);
+    }
     // Exact arithmetic fails on overflow instead of wrapping around, as on the write path.
-    RelNode logical = t.rel().accept(new ConvertToChecked(cluster.getRexBuilder(), true));
+    RelNode logical = translated.accept(new ConvertToChecked(cluster.getRexBuilder(), true));
     HepPlanner prune = new HepPlanner(PRUNE_EMPTY);
     prune.setRoot(logical);
     logical = prune.findBestExp();

@@ -14,9 +14,11 @@ import io.quorumkv.parser.ast.DataType;
 import io.quorumkv.parser.ast.DecimalLiteral;
 import io.quorumkv.parser.ast.DerivedTable;
 import io.quorumkv.parser.ast.DoubleLiteral;
+import io.quorumkv.parser.ast.Exists;
 import io.quorumkv.parser.ast.Expression;
 import io.quorumkv.parser.ast.FunctionCall;
 import io.quorumkv.parser.ast.InList;
+import io.quorumkv.parser.ast.InSubquery;
 import io.quorumkv.parser.ast.IntegerLiteral;
 import io.quorumkv.parser.ast.IsNull;
 import io.quorumkv.parser.ast.Join;
@@ -25,6 +27,7 @@ import io.quorumkv.parser.ast.NullLiteral;
 import io.quorumkv.parser.ast.Parameter;
 import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.Relation;
+import io.quorumkv.parser.ast.ScalarSubquery;
 import io.quorumkv.parser.ast.SelectItem;
 import io.quorumkv.parser.ast.SetOperation;
 import io.quorumkv.parser.ast.SingleColumn;
@@ -44,8 +47,10 @@ import io.quorumkv.planner.schema.ColumnType;
 import io.quorumkv.planner.schema.TableDef;
 import java.math.BigDecimal;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -57,6 +62,7 @@ import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -86,6 +92,11 @@ public final class QueryTranslator {
    * @param names the result's column labels (may repeat, unlike the row type's field names)
    */
   public record Translated(RelNode rel, List<String> names) {}
+
+  /** The scopes of the queries enclosing the subquery being translated, innermost first. */
+  private final Deque<List<Field>> outerScopes = new ArrayDeque<>();
+
+  private boolean subqueries;
 
   private final CatalogReader catalog;
   private final RelBuilder builder;
@@ -315,6 +326,12 @@ public final class QueryTranslator {
                   f));
     }
     builder.project(cast, uniqueNames(names), true);
+  }
+
+  private static boolean hasField(List<Field> scope, String qualifier, String name) {
+    return scope.stream()
+        .anyMatch(
+            f -> f.name().equals(name) && (qualifier == null || qualifier.equals(f.qualifier())));
   }
 
   /** The result column an ORDER BY item of a compound query names, by position or name. */
@@ -737,6 +754,35 @@ public final class QueryTranslator {
       return function(f, hint, ctx);
     } else if (e instanceof Case c) {
       return caseExpression(c, hint, ctx);
+    } else if (e instanceof InSubquery in) {
+      RexNode a = expr(in.operand(), null, ctx);
+      RelNode sub = subquery(in.query(), in.pos(), ctx, "IN");
+      RelDataType column = sub.getRowType().getFieldList().get(0).getType();
+      if (!comparable(a.getType(), column)) {
+        throw mismatch(in.pos(), "cannot compare " + a.getType() + " with " + column);
+      }
+      // Both sides in their common type, as a comparison would have them.
+      RelDataType common = varying(types.leastRestrictive(List.of(a.getType(), column)));
+      if (common != null && !SqlTypeUtil.equalSansNullability(types, column, common)) {
+        builder.push(sub);
+        sub =
+            builder
+                .project(
+                    List.of(
+                        rex.makeCast(
+                            types.createTypeWithNullability(common, column.isNullable()),
+                            builder.field(0))),
+                    List.of("$IN"),
+                    true)
+                .build();
+      }
+      RexNode tested = common == null ? a : castTo(a, common);
+      RexNode member = builder.in(sub, List.of(tested));
+      return in.negated() ? rex.makeCall(SqlStdOperatorTable.NOT, member) : member;
+    } else if (e instanceof Exists x) {
+      return RexSubQuery.exists(subquery(x.query(), x.pos(), ctx, null));
+    } else if (e instanceof ScalarSubquery sub) {
+      return RexSubQuery.scalar(subquery(sub.query(), sub.pos(), ctx, "a scalar subquery"));
     }
     throw QueryException.at(
         e.pos(), QueryException.GROUPING_ERROR, "aggregate functions are not allowed here");
@@ -818,6 +864,34 @@ public final class QueryTranslator {
     return rex.makeDynamicParam(SqlTypes.relType(types, unbounded, true), p.index() - 1);
   }
 
+  /**
+   * A subquery's plan, translated on its own (uncorrelated): names it cannot resolve that the
+   * enclosing query has are reported as a correlated reference, which is not supported yet. With a
+   * {@code oneColumn} description, the subquery must have exactly one column.
+   */
+  private RelNode subquery(Query q, SourcePos pos, Ctx ctx, String oneColumn) {
+    outerScopes.push(ctx.scope());
+    Translated t;
+    try {
+      t = translate(q);
+    } finally {
+      outerScopes.pop();
+    }
+    if (oneColumn != null && t.names().size() != 1) {
+      throw QueryException.at(
+          pos,
+          QueryException.SYNTAX_ERROR,
+          "the subquery of " + oneColumn + " must have one column, not " + t.names().size());
+    }
+    subqueries = true;
+    return t.rel();
+  }
+
+  /** Whether the translated queries use subqueries in expressions (which need rewriting). */
+  public boolean hasSubqueries() {
+    return subqueries;
+  }
+
   private RexNode column(String qualifier, String name, SourcePos pos, Ctx ctx) {
     int found = -1;
     for (int i = 0; i < ctx.scope().size(); i++) {
@@ -831,6 +905,15 @@ public final class QueryTranslator {
         }
         found = i;
       }
+    }
+    if (found < 0 && outerScopes.stream().anyMatch(o -> hasField(o, qualifier, name))) {
+      throw QueryException.at(
+          pos,
+          QueryException.FEATURE_NOT_SUPPORTED,
+          "column "
+              + (qualifier == null ? "" : qualifier + ".")
+              + name
+              + " belongs to the enclosing query; correlated subqueries are not supported yet");
     }
     if (found < 0) {
       String where = qualifier == null ? "" : " in " + qualifier;
