@@ -848,6 +848,45 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
   }
 
   @Override
+  public Node visitSubstring(QuorumSqlParser.SubstringContext ctx) {
+    List<Expression> args = new ArrayList<>();
+    args.add(expression(ctx.expression(0)));
+    args.add(expression(ctx.start));
+    if (ctx.count != null) {
+      args.add(expression(ctx.count));
+    }
+    return call(ctx.SUBSTRING().getSymbol(), "SUBSTRING", args);
+  }
+
+  @Override
+  public Node visitPosition(QuorumSqlParser.PositionContext ctx) {
+    return call(
+        ctx.POSITION().getSymbol(),
+        "POSITION",
+        List.of(expression(ctx.sub), expression(ctx.string)));
+  }
+
+  /** TRIM([BOTH | LEADING | TRAILING] [chars] FROM s) is BTRIM, LTRIM or RTRIM(s [, chars]). */
+  @Override
+  public Node visitTrim(QuorumSqlParser.TrimContext ctx) {
+    String name =
+        ctx.side == null || ctx.side.getType() == QuorumSqlParser.BOTH
+            ? "BTRIM"
+            : ctx.side.getType() == QuorumSqlParser.LEADING ? "LTRIM" : "RTRIM";
+    List<Expression> args = new ArrayList<>();
+    args.add(expression(ctx.string));
+    if (ctx.chars != null) {
+      args.add(expression(ctx.chars));
+    }
+    return call(ctx.TRIM().getSymbol(), name, args);
+  }
+
+  /** The SQL-standard forms of some functions, as plain calls with their arguments in order. */
+  private static FunctionCall call(Token at, String name, List<Expression> args) {
+    return new FunctionCall(pos(at), new Identifier(pos(at), name), false, args);
+  }
+
+  @Override
   public Node visitExists(QuorumSqlParser.ExistsContext ctx) {
     return new Exists(pos(ctx), query(ctx.query()));
   }

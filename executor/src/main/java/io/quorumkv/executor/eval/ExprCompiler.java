@@ -30,6 +30,7 @@ import io.quorumkv.planner.QueryException;
 import io.quorumkv.planner.schema.ColumnType;
 import io.quorumkv.planner.schema.ColumnType.Kind;
 import io.quorumkv.planner.schema.TableDef;
+import io.quorumkv.planner.sql.FunctionTable;
 import io.quorumkv.planner.sql.QueryTranslator;
 import java.math.BigDecimal;
 import java.time.ZoneOffset;
@@ -38,6 +39,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -532,8 +534,47 @@ public final class ExprCompiler {
     };
   }
 
+  /** A function of the {@link FunctionTable}, evaluated by its Java implementation. */
+  private Expr tableFunction(FunctionCall f, ColumnType hint) {
+    String name = f.name().value().toUpperCase(Locale.ROOT);
+    List<Expr> args = new ArrayList<>();
+    for (int i = 0; i < f.arguments().size(); i++) {
+      Expression arg = f.arguments().get(i);
+      args.add(
+          compile(
+              arg,
+              FunctionTable.parameterHint(
+                  name, i, hint, arg instanceof Parameter || arg instanceof NullLiteral)));
+    }
+    FunctionTable.defaultSecondArgument(f)
+        .ifPresent(d -> args.add(constant(d, ColumnType.varchar(1))));
+    FunctionTable.Resolved r = FunctionTable.resolve(f, args.stream().map(Expr::type).toList());
+    List<ColumnType> params = r.parameters();
+    return new Expr(
+        r.result(),
+        env -> {
+          Object[] values = new Object[args.size()];
+          for (int i = 0; i < values.length; i++) {
+            Object v = args.get(i).evaluate(env);
+            if (v == null) {
+              return null; // every function of the table is NULL for a NULL argument
+            }
+            values[i] = params.get(i).equals(args.get(i).type()) ? v : params.get(i).coerce(v);
+          }
+          return r.invoke(values);
+        },
+        args.stream().allMatch(Expr::rowFree));
+  }
+
   private Expr function(FunctionCall f, ColumnType hint) {
     String name = f.name().value().toUpperCase(Locale.ROOT);
+    if (FunctionTable.has(name)) {
+      return tableFunction(f, hint);
+    }
+    Optional<Expression> operator = FunctionTable.asOperator(f);
+    if (operator.isPresent()) {
+      return compile(operator.get(), hint);
+    }
     List<Expression> args = f.arguments();
     switch (name) {
       case "COUNT", "SUM", "AVG", "MIN", "MAX" ->

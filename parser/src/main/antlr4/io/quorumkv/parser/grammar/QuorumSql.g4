@@ -225,6 +225,9 @@ primaryExpression
     | CAST LPAREN expression AS dataType RPAREN                      #cast
     | CASE operand=expression? whenClause+ (ELSE otherwise=expression)? END #caseExpression
     | EXISTS LPAREN query RPAREN                                     #exists
+    | SUBSTRING LPAREN expression FROM start=expression (FOR count=expression)? RPAREN #substring
+    | POSITION LPAREN sub=valueExpression IN string=valueExpression RPAREN #position
+    | TRIM LPAREN side=(BOTH | LEADING | TRAILING)? chars=valueExpression? FROM string=expression RPAREN #trim
     | LPAREN query RPAREN                                            #scalarSubquery
     | identifier LPAREN ASTERISK RPAREN                              #functionCallStar
     | identifier LPAREN (DISTINCT? expression (COMMA expression)*)? RPAREN #functionCall
@@ -265,7 +268,8 @@ identifier
 
 // Keywords that are also valid identifiers. Keep in sync with AstPrinter.RESERVED (a test checks).
 nonReserved
-    : ADD | COLUMN | DESCRIBE | EXPLAIN | FIRST | KEY | LAST | NULLS | SHOW | TABLES | TIMESTAMP
+    : ADD | COLUMN | DESCRIBE | EXPLAIN | FIRST | KEY | LAST | NULLS | POSITION | SHOW | SUBSTRING
+    | TABLES | TIMESTAMP | TRIM
     ;
 
 // ---------------------------------------------------------------------------------------------
@@ -278,6 +282,7 @@ AND: 'AND';
 AS: 'AS';
 ASC: 'ASC';
 BETWEEN: 'BETWEEN';
+BOTH: 'BOTH';
 BY: 'BY';
 CASE: 'CASE';
 CAST: 'CAST';
@@ -297,6 +302,7 @@ EXISTS: 'EXISTS';
 EXPLAIN: 'EXPLAIN';
 FALSE: 'FALSE';
 FIRST: 'FIRST';
+FOR: 'FOR';
 FROM: 'FROM';
 FULL: 'FULL';
 GROUP: 'GROUP';
@@ -311,6 +317,7 @@ IS: 'IS';
 JOIN: 'JOIN';
 KEY: 'KEY';
 LAST: 'LAST';
+LEADING: 'LEADING';
 LEFT: 'LEFT';
 LIKE: 'LIKE';
 LIMIT: 'LIMIT';
@@ -322,14 +329,18 @@ ON: 'ON';
 OR: 'OR';
 ORDER: 'ORDER';
 OUTER: 'OUTER';
+POSITION: 'POSITION';
 PRIMARY: 'PRIMARY';
 RIGHT: 'RIGHT';
 SELECT: 'SELECT';
 SET: 'SET';
 SHOW: 'SHOW';
+SUBSTRING: 'SUBSTRING';
 TABLE: 'TABLE';
 TABLES: 'TABLES';
 THEN: 'THEN';
+TRAILING: 'TRAILING';
+TRIM: 'TRIM';
 TIMESTAMP: 'TIMESTAMP';
 TRUE: 'TRUE';
 UNION: 'UNION';

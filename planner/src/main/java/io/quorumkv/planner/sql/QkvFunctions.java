@@ -1,5 +1,9 @@
 package io.quorumkv.planner.sql;
 
+import io.quorumkv.planner.QueryException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
 /**
  * The bodies of functions whose Calcite built-in differs from our semantics; the code Calcite
  * generates for a query calls these static methods (so they must stay public). Strings are counted
@@ -9,6 +13,14 @@ package io.quorumkv.planner.sql;
  * thread-safe.
  */
 public final class QkvFunctions {
+
+  /** SQLState of a bad SUBSTRING length. */
+  static final String SUBSTRING_ERROR = "22011";
+
+  /** SQLState of an undefined power. */
+  static final String INVALID_POWER = "2201F";
+
+  private static final int MAX_ROUND_DIGITS = 1000;
 
   private QkvFunctions() {}
 
@@ -27,5 +39,125 @@ public final class QkvFunctions {
     }
     int count = s.codePointCount(0, s.length());
     return count <= n ? s : s.substring(0, s.offsetByCodePoints(0, n));
+  }
+
+  /** {@code SUBSTRING(s FROM start)}: the characters from position {@code start} (1-based). */
+  public static String substring(String s, Integer start) {
+    if (s == null || start == null) {
+      return null;
+    }
+    return substring(s, start, Integer.MAX_VALUE);
+  }
+
+  /**
+   * {@code SUBSTRING(s FROM start FOR count)}, as PostgreSQL: the characters at positions {@code
+   * start} to {@code start + count - 1} that exist (a start before 1 shortens the result); a
+   * negative count is an error (22011).
+   */
+  public static String substring(String s, Integer start, Integer count) {
+    if (s == null || start == null || count == null) {
+      return null;
+    }
+    if (count < 0) {
+      throw new QueryException(SUBSTRING_ERROR, "negative substring length not allowed");
+    }
+    long from = Math.max(start, 1);
+    long to = Math.min((long) start + count, (long) s.codePointCount(0, s.length()) + 1);
+    if (to <= from) {
+      return "";
+    }
+    int begin = s.offsetByCodePoints(0, (int) from - 1);
+    return s.substring(begin, s.offsetByCodePoints(begin, (int) (to - from)));
+  }
+
+  /** {@code POSITION(sub IN s)}: the 1-based character position of {@code sub} in s, or 0. */
+  public static Integer position(String sub, String s) {
+    if (sub == null || s == null) {
+      return null;
+    }
+    int at = s.indexOf(sub);
+    return at < 0 ? 0 : s.codePointCount(0, at) + 1;
+  }
+
+  /** {@code TRIM(BOTH chars FROM s)}: s without the leading and trailing characters in chars. */
+  public static String btrim(String s, String chars) {
+    return rtrim(ltrim(s, chars), chars);
+  }
+
+  /** {@code TRIM(LEADING chars FROM s)}. */
+  public static String ltrim(String s, String chars) {
+    if (s == null || chars == null) {
+      return null;
+    }
+    int i = 0;
+    while (i < s.length() && chars.indexOf(s.codePointAt(i)) >= 0) {
+      i += Character.charCount(s.codePointAt(i));
+    }
+    return s.substring(i);
+  }
+
+  /** {@code TRIM(TRAILING chars FROM s)}. */
+  public static String rtrim(String s, String chars) {
+    if (s == null || chars == null) {
+      return null;
+    }
+    int end = s.length();
+    while (end > 0 && chars.indexOf(s.codePointBefore(end)) >= 0) {
+      end -= Character.charCount(s.codePointBefore(end));
+    }
+    return s.substring(0, end);
+  }
+
+  /** {@code REPLACE(s, from, to)}: every occurrence of {@code from} replaced; none when empty. */
+  public static String replace(String s, String from, String to) {
+    if (s == null || from == null || to == null) {
+      return null;
+    }
+    return from.isEmpty() ? s : s.replace(from, to);
+  }
+
+  /**
+   * {@code POWER(a, b)} in DOUBLE, with PostgreSQL's errors: zero to a negative power and a
+   * negative number to a non-integer power are undefined (2201F), an infinite result is out of
+   * range (22003).
+   */
+  public static Double power(Double a, Double b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    if (a == 0 && b < 0) {
+      throw new QueryException(INVALID_POWER, "zero raised to a negative power is undefined");
+    }
+    if (a < 0 && b != Math.rint(b)) {
+      throw new QueryException(
+          INVALID_POWER, "a negative number raised to a non-integer power yields a complex result");
+    }
+    double r = Math.pow(a, b);
+    if (Double.isInfinite(r) && !Double.isInfinite(a) && !Double.isInfinite(b)) {
+      throw new QueryException(QueryException.NUMERIC_OUT_OF_RANGE, "value out of range: overflow");
+    }
+    return r;
+  }
+
+  /** {@code ROUND(x)} of a DOUBLE: to the nearest integer, ties to even (as PostgreSQL's rint). */
+  public static Double round(Double x) {
+    return x == null ? null : Math.rint(x);
+  }
+
+  /** {@code ROUND(x)} of a DECIMAL: {@code ROUND(x, 0)}. */
+  public static BigDecimal round(BigDecimal x) {
+    return round(x, 0);
+  }
+
+  /**
+   * {@code ROUND(x, n)} of a DECIMAL: to {@code n} digits after the point (before it when
+   * negative), ties away from zero, keeping x's scale.
+   */
+  public static BigDecimal round(BigDecimal x, Integer n) {
+    if (x == null || n == null) {
+      return null;
+    }
+    return x.setScale(Math.max(-MAX_ROUND_DIGITS, Math.min(n, x.scale())), RoundingMode.HALF_UP)
+        .setScale(x.scale(), RoundingMode.UNNECESSARY);
   }
 }

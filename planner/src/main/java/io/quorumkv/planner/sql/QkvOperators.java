@@ -12,6 +12,7 @@ import org.apache.calcite.sql.type.ReturnTypes;
 import org.apache.calcite.sql.type.SqlReturnTypeInference;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.type.SqlTypeTransforms;
 import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
 
 /**
@@ -47,6 +48,26 @@ final class QkvOperators {
     RelDataType t =
         f.createSqlType(SqlTypeName.VARCHAR, b.getOperandLiteralValue(1, Integer.class));
     return f.createTypeWithNullability(t, b.getOperandType(0).isNullable());
+  }
+
+  /**
+   * An operator for a function of the {@link FunctionTable}: named {@code QKV_name}, of the given
+   * result type (nullable when an operand is), implemented by the static method.
+   */
+  static SqlUserDefinedFunction of(String name, RelDataType result, java.lang.reflect.Method m) {
+    List<SqlTypeFamily> params =
+        java.util.Collections.nCopies(m.getParameterCount(), SqlTypeFamily.ANY);
+    return new SqlUserDefinedFunction(
+        new SqlIdentifier("QKV_" + name, SqlParserPos.ZERO),
+        SqlKind.OTHER_FUNCTION,
+        ReturnTypes.explicit(result).andThen(SqlTypeTransforms.TO_NULLABLE),
+        null,
+        OperandTypes.operandMetadata(
+            params,
+            f -> params.stream().map(p -> f.createSqlType(SqlTypeName.ANY)).toList(),
+            i -> "arg" + i,
+            i -> false),
+        ScalarFunctionImpl.create(m));
   }
 
   private static SqlUserDefinedFunction function(

@@ -55,6 +55,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
@@ -1126,6 +1127,13 @@ public final class QueryTranslator {
           QueryException.GROUPING_ERROR,
           "aggregate function " + name + " is not allowed here");
     }
+    if (FunctionTable.has(name)) {
+      return tableFunction(f, hint, ctx);
+    }
+    Optional<Expression> operator = FunctionTable.asOperator(f);
+    if (operator.isPresent()) {
+      return expr(operator.get(), hint, ctx);
+    }
     switch (name) {
       case "ABS" -> {
         arity(f, 1);
@@ -1174,6 +1182,46 @@ public final class QueryTranslator {
           throw QueryException.at(
               f.pos(), QueryException.UNDEFINED_FUNCTION, "unknown function " + name);
     }
+  }
+
+  /** A function of the {@link FunctionTable}, as a call of its Java implementation. */
+  private RexNode tableFunction(FunctionCall f, RelDataType hint, Ctx ctx) {
+    String name = f.name().value().toUpperCase(Locale.ROOT);
+    ColumnType hinted =
+        hint == null || hint.getSqlTypeName() == SqlTypeName.NULL
+            ? null
+            : SqlTypes.columnType(hint);
+    List<RexNode> args = new ArrayList<>();
+    for (int i = 0; i < f.arguments().size(); i++) {
+      Expression arg = f.arguments().get(i);
+      ColumnType p =
+          FunctionTable.parameterHint(
+              name, i, hinted, arg instanceof Parameter || arg instanceof NullLiteral);
+      args.add(expr(arg, p == null ? null : SqlTypes.relType(types, p, true), ctx));
+    }
+    FunctionTable.defaultSecondArgument(f)
+        .ifPresent(
+            d -> args.add(rex.makeLiteral(d, types.createSqlType(SqlTypeName.VARCHAR, 1), false)));
+    List<ColumnType> argTypes = new ArrayList<>();
+    for (RexNode a : args) {
+      argTypes.add(
+          a.getType().getSqlTypeName() == SqlTypeName.NULL
+              ? null
+              : SqlTypes.columnType(a.getType()));
+    }
+    FunctionTable.Resolved r = FunctionTable.resolve(f, argTypes);
+    if (r.method() == null) {
+      return args.get(0);
+    }
+    List<RexNode> operands = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      RelDataType p = SqlTypes.relType(types, r.parameters().get(i), true);
+      RexNode a = args.get(i);
+      operands.add(
+          a.getType().getSqlTypeName() == SqlTypeName.NULL ? rex.makeNullLiteral(p) : castTo(a, p));
+    }
+    RelDataType result = SqlTypes.relType(types, r.result(), true);
+    return rex.makeCall(result, QkvOperators.of(name, result, r.method()), operands);
   }
 
   private static void arity(FunctionCall f, int n) {
