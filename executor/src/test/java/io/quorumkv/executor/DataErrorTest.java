@@ -39,6 +39,14 @@ class DataErrorTest extends SqlTestSupport {
     fails(QueryException.DIVISION_BY_ZERO, "division by zero", "SELECT 1 % 0");
     fails(QueryException.DIVISION_BY_ZERO, "division by zero", "SELECT 1.5 / 0");
     fails(QueryException.DIVISION_BY_ZERO, "division by zero", "SELECT id, 7 / 0 FROM t");
+    // Also in DOUBLE, where Java would give Infinity.
+    fails(QueryException.DIVISION_BY_ZERO, "division by zero", "SELECT 1e0 / 0");
+    fails(
+        QueryException.DIVISION_BY_ZERO,
+        "division by zero",
+        "SELECT CAST(id AS DOUBLE) / 0 FROM t");
+    assertThat(rows("SELECT 1e0 / 4, CAST(NULL AS DOUBLE) / 0").rows().get(0))
+        .containsExactly(0.25, null);
   }
 
   @Test

@@ -41,6 +41,17 @@ public final class QkvFunctions {
     return count <= n ? s : s.substring(0, s.offsetByCodePoints(0, n));
   }
 
+  /** {@code a / b} of DOUBLEs: an error (22012) for a zero divisor, as SQL has it. */
+  public static Double divide(Double a, Double b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    if (b == 0) {
+      throw new QueryException(QueryException.DIVISION_BY_ZERO, "division by zero");
+    }
+    return a / b;
+  }
+
   /** {@code SUBSTRING(s FROM start)}: the characters from position {@code start} (1-based). */
   public static String substring(String s, Integer start) {
     if (s == null || start == null) {

@@ -43,6 +43,14 @@ final class QkvOperators {
           "truncate",
           List.of(SqlTypeFamily.CHARACTER, SqlTypeFamily.INTEGER));
 
+  /** {@code DOUBLE / DOUBLE}: an error (22012) for a zero divisor, null for a null operand. */
+  static final SqlUserDefinedFunction DIVIDE_DOUBLE =
+      function(
+          "QKV_DIVIDE",
+          ReturnTypes.DOUBLE_NULLABLE,
+          "divide",
+          List.of(SqlTypeFamily.NUMERIC, SqlTypeFamily.NUMERIC));
+
   private static RelDataType truncatedType(org.apache.calcite.sql.SqlOperatorBinding b) {
     RelDataTypeFactory f = b.getTypeFactory();
     RelDataType t =

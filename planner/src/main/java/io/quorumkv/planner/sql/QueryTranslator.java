@@ -966,6 +966,15 @@ public final class QueryTranslator {
         requireNumeric(sides[0], b.left().pos(), b.operator().sql());
         requireNumeric(sides[1], b.right().pos(), b.operator().sql());
         RexNode[] same = common(sides[0], sides[1]);
+        if (b.operator() == Binary.Operator.DIVIDE
+            && (SqlTypeUtil.isApproximateNumeric(same[0].getType())
+                || SqlTypeUtil.isApproximateNumeric(same[1].getType()))) {
+          // Java's double division gives Infinity or NaN for a zero divisor; SQL's is an error, as
+          // on the write path.
+          RelDataType dbl = types.createSqlType(SqlTypeName.DOUBLE);
+          return rex.makeCall(
+              QkvOperators.DIVIDE_DOUBLE, castTo(same[0], dbl), castTo(same[1], dbl));
+        }
         return rex.makeCall(op, same[0], same[1]);
       }
     }
