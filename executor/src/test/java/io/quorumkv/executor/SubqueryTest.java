@@ -63,14 +63,40 @@ class SubqueryTest extends SqlTestSupport {
   }
 
   @Test
+  void correlatedSubqueries() {
+    assertThat(
+            firsts("SELECT id FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.n = a.n) ORDER BY id"))
+        .containsExactly(2L, 3L);
+    assertThat(
+            firsts(
+                "SELECT id FROM a WHERE NOT EXISTS (SELECT 1 FROM b WHERE b.n = a.n) ORDER BY id"))
+        .containsExactly(1L, 4L);
+    assertThat(
+            firsts("SELECT id FROM a WHERE n IN (SELECT n FROM b WHERE b.id >= a.id) ORDER BY id"))
+        .containsExactly(3L); // a.id 2 (n 2) sees b's n {3}; a.id 3 (n 3) sees {3}
+    // A scalar subquery per row, in the select list and in WHERE; NULL where it has no row.
+    assertThat(
+            rows("SELECT id, (SELECT COUNT(*) FROM b WHERE b.n = a.n) FROM a ORDER BY id").rows())
+        .extracting(Arrays::asList)
+        .containsExactly(List.of(1L, 0L), List.of(2L, 1L), List.of(3L, 2L), List.of(4L, 0L));
+    assertThat(
+            firsts(
+                "SELECT id FROM a WHERE n = (SELECT MAX(b.n) FROM b WHERE b.id <> a.id) ORDER BY id"))
+        .containsExactly(3L);
+    QueryException many = error("SELECT (SELECT b.id FROM b WHERE b.n = a.n) FROM a");
+    assertThat(many.sqlState()).isEqualTo(QueryException.CARDINALITY_VIOLATION);
+  }
+
+  @Test
   void errors() {
     QueryException width = error("SELECT id FROM a WHERE n IN (SELECT id, n FROM b)");
     assertThat(width.sqlState()).isEqualTo(QueryException.SYNTAX_ERROR);
     assertThat(width.getMessage()).contains("must have one column");
-    QueryException correlated =
-        error("SELECT id FROM a WHERE EXISTS (SELECT 1 FROM b WHERE b.n = a.n)");
-    assertThat(correlated.sqlState()).isEqualTo(QueryException.FEATURE_NOT_SUPPORTED);
-    assertThat(correlated.getMessage()).contains("correlated");
+    QueryException grouped =
+        error(
+            "SELECT n, COUNT(*) FROM a GROUP BY n HAVING EXISTS (SELECT 1 FROM b WHERE b.n = a.n)");
+    assertThat(grouped.sqlState()).isEqualTo(QueryException.FEATURE_NOT_SUPPORTED);
+    assertThat(grouped.getMessage()).contains("enclosing query");
     assertThat(error("SELECT id FROM a WHERE n IN (SELECT 'x')").sqlState())
         .isEqualTo(QueryException.DATATYPE_MISMATCH);
     QueryException write = error("DELETE FROM a WHERE n IN (SELECT n FROM b)");

@@ -58,10 +58,12 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.rex.RexUtil;
@@ -95,7 +97,7 @@ public final class QueryTranslator {
   public record Translated(RelNode rel, List<String> names) {}
 
   /** The scopes of the queries enclosing the subquery being translated, innermost first. */
-  private final Deque<List<Field>> outerScopes = new ArrayDeque<>();
+  private final Deque<Outer> outerScopes = new ArrayDeque<>();
 
   private boolean subqueries;
 
@@ -126,12 +128,13 @@ public final class QueryTranslator {
       return compound(q);
     }
     List<Field> scope = q.from().isPresent() ? relation(q.from().get()) : noFrom();
-    q.where()
-        .ifPresent(
-            w -> {
-              noAggregates(w, "WHERE");
-              builder.filter(List.of(condition(w, new Ctx(scope, null, null))));
-            });
+    if (q.where().isPresent()) {
+      Expression w = q.where().get();
+      noAggregates(w, "WHERE");
+      Correlation c = correlation();
+      RexNode condition = condition(w, new Ctx(scope, null, null, c));
+      builder.filter(c.variablesSet(), List.of(condition));
+    }
 
     List<Expression> aggregates = new ArrayList<>();
     for (SelectItem item : q.items()) {
@@ -145,7 +148,8 @@ public final class QueryTranslator {
     }
     boolean grouped = !q.groupBy().isEmpty() || !aggregates.isEmpty() || q.having().isPresent();
 
-    Ctx ctx = new Ctx(scope, null, null);
+    // A subquery in the select list may read the row of an ungrouped query.
+    Ctx ctx = grouped ? null : new Ctx(scope, null, null, correlation());
     if (grouped) {
       ctx = aggregate(q, scope, aggregates);
     }
@@ -206,7 +210,11 @@ public final class QueryTranslator {
       }
       sortKeys.add(sortKey(target, s, exprs));
     }
-    builder.project(exprs, uniqueNames(names), true);
+    builder.project(
+        exprs,
+        uniqueNames(names),
+        true,
+        ctx.correlation() == null ? List.of() : ctx.correlation().variablesSet());
     if (q.distinct()) {
       builder.distinct();
     }
@@ -329,10 +337,22 @@ public final class QueryTranslator {
     builder.project(cast, uniqueNames(names), true);
   }
 
-  private static boolean hasField(List<Field> scope, String qualifier, String name) {
-    return scope.stream()
-        .anyMatch(
-            f -> f.name().equals(name) && (qualifier == null || qualifier.equals(f.qualifier())));
+  /** The index of the field {@code [qualifier.]name} in {@code scope}, or -1. */
+  private static int fieldIndex(List<Field> scope, String qualifier, String name, SourcePos pos) {
+    int found = -1;
+    for (int i = 0; i < scope.size(); i++) {
+      Field f = scope.get(i);
+      if (f.name().equals(name) && (qualifier == null || qualifier.equals(f.qualifier()))) {
+        if (found >= 0) {
+          throw QueryException.at(
+              pos,
+              QueryException.INVALID_STATEMENT,
+              "column " + name + " is ambiguous; qualify it with its table");
+        }
+        found = i;
+      }
+    }
+    return found;
   }
 
   /** The result column an ORDER BY item of a compound query names, by position or name. */
@@ -641,7 +661,46 @@ public final class QueryTranslator {
    * Where expressions are translated: the fields of the current row, and after GROUP BY the printed
    * forms of group keys and aggregates mapped to the aggregate's output fields.
    */
-  private record Ctx(List<Field> scope, Map<String, Integer> aggregated, RelDataType aggRow) {}
+  /**
+   * What names resolve to while translating one expression: the input's fields, the group keys and
+   * aggregates once grouped, and the correlation variable through which a subquery in the
+   * expression may read the input's current row (null where that is not supported).
+   */
+  private record Ctx(
+      List<Field> scope,
+      Map<String, Integer> aggregated,
+      RelDataType aggRow,
+      Correlation correlation) {
+
+    Ctx(List<Field> scope, Map<String, Integer> aggregated, RelDataType aggRow) {
+      this(scope, aggregated, aggRow, null);
+    }
+  }
+
+  /** The variable of the row a correlated subquery reads; {@code used} once one does. */
+  private static final class Correlation {
+    final RexCorrelVariable variable;
+    boolean used;
+
+    Correlation(RexCorrelVariable variable) {
+      this.variable = variable;
+    }
+
+    /** The variables set of the operator whose expressions use it: the variable if used. */
+    List<CorrelationId> variablesSet() {
+      return used ? List.of(variable.id) : List.of();
+    }
+  }
+
+  /** A correlation variable for the row of the relation on top of the builder's stack. */
+  private Correlation correlation() {
+    RexCorrelVariable[] v = new RexCorrelVariable[1];
+    builder.variable(c -> v[0] = c);
+    return new Correlation(v[0]);
+  }
+
+  /** An enclosing query's scope for a subquery: its fields, and its correlation (or null). */
+  private record Outer(List<Field> scope, Correlation correlation) {}
 
   RexNode condition(Expression e, Ctx ctx) {
     RexNode c = expr(e, types.createSqlType(SqlTypeName.BOOLEAN), ctx);
@@ -866,12 +925,12 @@ public final class QueryTranslator {
   }
 
   /**
-   * A subquery's plan, translated on its own (uncorrelated): names it cannot resolve that the
-   * enclosing query has are reported as a correlated reference, which is not supported yet. With a
-   * {@code oneColumn} description, the subquery must have exactly one column.
+   * A subquery's plan. Names it cannot resolve itself resolve in the enclosing queries, innermost
+   * first, as fields of their correlation variable (a correlated subquery; the planner turns it
+   * into a join). With a {@code oneColumn} description, the subquery must have exactly one column.
    */
   private RelNode subquery(Query q, SourcePos pos, Ctx ctx, String oneColumn) {
-    outerScopes.push(ctx.scope());
+    outerScopes.push(new Outer(ctx.scope(), ctx.correlation()));
     Translated t;
     try {
       t = translate(q);
@@ -907,14 +966,25 @@ public final class QueryTranslator {
         found = i;
       }
     }
-    if (found < 0 && outerScopes.stream().anyMatch(o -> hasField(o, qualifier, name))) {
-      throw QueryException.at(
-          pos,
-          QueryException.FEATURE_NOT_SUPPORTED,
-          "column "
-              + (qualifier == null ? "" : qualifier + ".")
-              + name
-              + " belongs to the enclosing query; correlated subqueries are not supported yet");
+    if (found < 0) {
+      for (Outer o : outerScopes) {
+        int index = fieldIndex(o.scope(), qualifier, name, pos);
+        if (index < 0) {
+          continue;
+        }
+        if (o.correlation() == null) {
+          throw QueryException.at(
+              pos,
+              QueryException.FEATURE_NOT_SUPPORTED,
+              "column "
+                  + (qualifier == null ? "" : qualifier + ".")
+                  + name
+                  + " belongs to the enclosing query; a subquery reads it only in WHERE or in the"
+                  + " select list of a query without GROUP BY");
+        }
+        o.correlation().used = true;
+        return rex.makeFieldAccess(o.correlation().variable, index);
+      }
     }
     if (found < 0) {
       String where = qualifier == null ? "" : " in " + qualifier;
