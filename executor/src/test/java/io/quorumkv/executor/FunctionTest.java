@@ -105,6 +105,20 @@ class FunctionTest extends SqlTestSupport {
   }
 
   @Test
+  void absCaseAndLength() {
+    both("i", "ABS(-7)", 7);
+    both("m", "ABS(-2.50)", new BigDecimal("2.50"));
+    both("d", "ABS(-1.5E0)", 1.5);
+    fails(QueryException.NUMERIC_OUT_OF_RANGE, "i", "ABS(-2147483647 - 1)");
+    both("s", "UPPER('straße')", "STRASSE");
+    both("s", "LOWER('ÄB')", "äb");
+    both("i", "CHAR_LENGTH('" + EMOJI + "ab')", 3);
+    both("i", "LENGTH('')", 0);
+    fails(QueryException.DATATYPE_MISMATCH, "i", "LENGTH(5)");
+    fails(QueryException.UNDEFINED_FUNCTION, "s", "UPPER('a', 'b')");
+  }
+
+  @Test
   void parametersTakeTheParameterTypes() {
     assertThat(rows("SELECT SUBSTRING(?, ?, ?)", "hello", 2, 2).rows().get(0)[0]).isEqualTo("el");
     run("UPDATE r SET s = REPLACE(?, ?, ?) WHERE id = 1", "aXa", "X", "-");

@@ -582,54 +582,6 @@ public final class ExprCompiler {
               f.pos(),
               QueryException.INVALID_STATEMENT,
               "aggregate function " + name + " is not allowed here");
-      case "ABS" -> {
-        arity(f, 1);
-        Expr a = compile(args.get(0), hint);
-        if (a.type() != null && !SqlValues.isNumeric(a.type())) {
-          throw mismatch(f.pos(), "ABS needs a number, not " + a.type());
-        }
-        ColumnType t = a.type();
-        return new Expr(
-            t,
-            env -> {
-              Object v = a.evaluate(env);
-              if (v == null) {
-                return null;
-              }
-              return SqlValues.compare(v, 0) < 0 ? SqlValues.negate(v, t) : v;
-            },
-            a.rowFree());
-      }
-      case "UPPER", "LOWER" -> {
-        arity(f, 1);
-        Expr a = compile(args.get(0), ColumnType.varchar(-1));
-        requireKind(a, Kind.VARCHAR, f);
-        boolean upper = name.equals("UPPER");
-        return new Expr(
-            a.type(),
-            env -> {
-              Object v = a.evaluate(env);
-              if (v == null) {
-                return null;
-              }
-              return upper
-                  ? ((String) v).toUpperCase(Locale.ROOT)
-                  : ((String) v).toLowerCase(Locale.ROOT);
-            },
-            a.rowFree());
-      }
-      case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> {
-        arity(f, 1);
-        Expr a = compile(args.get(0), ColumnType.varchar(-1));
-        requireKind(a, Kind.VARCHAR, f);
-        return new Expr(
-            ColumnType.INTEGER,
-            env -> {
-              Object v = a.evaluate(env);
-              return v == null ? null : ((String) v).codePointCount(0, ((String) v).length());
-            },
-            a.rowFree());
-      }
       case "COALESCE" -> {
         if (args.isEmpty()) {
           arity(f, 1);
@@ -671,12 +623,6 @@ public final class ExprCompiler {
           f.pos(),
           QueryException.UNDEFINED_FUNCTION,
           f.name().value() + " takes " + n + " argument" + (n == 1 ? "" : "s"));
-    }
-  }
-
-  private static void requireKind(Expr a, Kind kind, FunctionCall f) {
-    if (a.type() != null && a.type().kind() != kind) {
-      throw mismatch(f.pos(), f.name().value() + " needs " + kind + ", not " + a.type());
     }
   }
 

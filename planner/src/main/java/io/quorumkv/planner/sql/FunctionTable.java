@@ -18,12 +18,13 @@ import java.util.Optional;
 /**
  * The scalar functions whose semantics are defined once, as static methods of {@link QkvFunctions},
  * for queries (Calcite's generated code calls the method) and writes (the write path's evaluation
- * invokes it) alike: {@code SUBSTRING}, {@code POSITION}, {@code BTRIM}/{@code TRIM}, {@code
- * LTRIM}, {@code RTRIM}, {@code REPLACE}, {@code ROUND} and {@code POWER}, with PostgreSQL's
- * semantics. A caller translates the arguments, {@link #resolve resolves} the call for their types,
- * converts each argument to {@link Resolved#parameters()} and calls {@link Resolved#method()} (or
- * uses the first argument itself when that is null: ROUND of an integer). Stateless and
- * thread-safe.
+ * invokes it) alike: {@code ABS}, {@code UPPER}, {@code LOWER}, {@code CHAR_LENGTH}/{@code LENGTH},
+ * {@code SUBSTRING}, {@code POSITION}, {@code BTRIM}/{@code TRIM}, {@code LTRIM}, {@code RTRIM},
+ * {@code REPLACE}, {@code ROUND} and {@code POWER}, with PostgreSQL's semantics; {@code MOD} is the
+ * {@code %} operator ({@link #asOperator}). A caller translates the arguments, {@link #resolve
+ * resolves} the call for their types, converts each argument to {@link Resolved#parameters()} and
+ * calls {@link Resolved#method()} (or uses the first argument itself when that is null: ROUND of an
+ * integer). Stateless and thread-safe.
  */
 public final class FunctionTable {
 
@@ -63,16 +64,22 @@ public final class FunctionTable {
 
   /** Names of the table's functions (upper case) and their argument counts. */
   private static final Map<String, int[]> ARITY =
-      Map.of(
-          "SUBSTRING", new int[] {2, 3},
-          "POSITION", new int[] {2, 2},
-          "BTRIM", new int[] {1, 2},
-          "TRIM", new int[] {1, 2},
-          "LTRIM", new int[] {1, 2},
-          "RTRIM", new int[] {1, 2},
-          "REPLACE", new int[] {3, 3},
-          "ROUND", new int[] {1, 2},
-          "POWER", new int[] {2, 2});
+      Map.ofEntries(
+          Map.entry("ABS", new int[] {1, 1}),
+          Map.entry("UPPER", new int[] {1, 1}),
+          Map.entry("LOWER", new int[] {1, 1}),
+          Map.entry("CHAR_LENGTH", new int[] {1, 1}),
+          Map.entry("CHARACTER_LENGTH", new int[] {1, 1}),
+          Map.entry("LENGTH", new int[] {1, 1}),
+          Map.entry("SUBSTRING", new int[] {2, 3}),
+          Map.entry("POSITION", new int[] {2, 2}),
+          Map.entry("BTRIM", new int[] {1, 2}),
+          Map.entry("TRIM", new int[] {1, 2}),
+          Map.entry("LTRIM", new int[] {1, 2}),
+          Map.entry("RTRIM", new int[] {1, 2}),
+          Map.entry("REPLACE", new int[] {3, 3}),
+          Map.entry("ROUND", new int[] {1, 2}),
+          Map.entry("POWER", new int[] {2, 2}));
 
   private FunctionTable() {}
 
@@ -89,6 +96,7 @@ public final class FunctionTable {
   public static ColumnType parameterHint(String name, int index, ColumnType hint, boolean bare) {
     return switch (name.toUpperCase(Locale.ROOT)) {
       case "SUBSTRING" -> index == 0 ? TEXT : ColumnType.INTEGER;
+      case "ABS" -> !bare ? null : hint != null && isNumeric(hint) ? hint : ColumnType.DOUBLE;
       case "ROUND" ->
           index == 1
               ? ColumnType.INTEGER
@@ -122,6 +130,10 @@ public final class FunctionTable {
     }
     int n = args.size();
     return switch (name) {
+      case "UPPER", "LOWER" -> call(f, args, List.of(TEXT), TEXT, name.toLowerCase(Locale.ROOT));
+      case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" ->
+          call(f, args, List.of(TEXT), ColumnType.INTEGER, "charLength");
+      case "ABS" -> abs(f, args);
       case "SUBSTRING" ->
           n == 2
               ? call(f, args, List.of(TEXT, ColumnType.INTEGER), TEXT, "substring")
@@ -142,6 +154,14 @@ public final class FunctionTable {
           call(f, args, List.of(ColumnType.DOUBLE, ColumnType.DOUBLE), ColumnType.DOUBLE, "power");
       default -> round(f, args);
     };
+  }
+
+  private static Resolved abs(FunctionCall f, List<ColumnType> args) {
+    ColumnType x = args.get(0) == null ? ColumnType.DOUBLE : args.get(0);
+    if (!isNumeric(x)) {
+      throw mismatch(f, 0, x, "a number");
+    }
+    return new Resolved(List.of(x), x, method("abs", javaClass(x)));
   }
 
   private static Resolved round(FunctionCall f, List<ColumnType> args) {
@@ -210,6 +230,7 @@ public final class FunctionTable {
     return switch (t.kind()) {
       case VARCHAR -> String.class;
       case INTEGER -> Integer.class;
+      case BIGINT -> Long.class;
       case DOUBLE -> Double.class;
       default -> BigDecimal.class;
     };

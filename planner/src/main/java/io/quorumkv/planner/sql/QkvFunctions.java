@@ -3,6 +3,7 @@ package io.quorumkv.planner.sql;
 import io.quorumkv.planner.QueryException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.Locale;
 
 /**
  * The bodies of functions whose Calcite built-in differs from our semantics; the code Calcite
@@ -170,5 +171,49 @@ public final class QkvFunctions {
     }
     return x.setScale(Math.max(-MAX_ROUND_DIGITS, Math.min(n, x.scale())), RoundingMode.HALF_UP)
         .setScale(x.scale(), RoundingMode.UNNECESSARY);
+  }
+
+  /** {@code UPPER(s)}. */
+  public static String upper(String s) {
+    return s == null ? null : s.toUpperCase(Locale.ROOT);
+  }
+
+  /** {@code LOWER(s)}. */
+  public static String lower(String s) {
+    return s == null ? null : s.toLowerCase(Locale.ROOT);
+  }
+
+  /** {@code ABS(x)} of an INTEGER; the absolute value of its minimum is out of range (22003). */
+  public static Integer abs(Integer x) {
+    if (x == null) {
+      return null;
+    }
+    if (x == Integer.MIN_VALUE) {
+      throw new QueryException(
+          QueryException.NUMERIC_OUT_OF_RANGE, "numeric value out of range for INTEGER");
+    }
+    return Math.abs(x);
+  }
+
+  /** {@code ABS(x)} of a BIGINT; the absolute value of its minimum is out of range (22003). */
+  public static Long abs(Long x) {
+    if (x == null) {
+      return null;
+    }
+    if (x == Long.MIN_VALUE) {
+      throw new QueryException(
+          QueryException.NUMERIC_OUT_OF_RANGE, "numeric value out of range for BIGINT");
+    }
+    return Math.abs(x);
+  }
+
+  /** {@code ABS(x)} of a DOUBLE. */
+  public static Double abs(Double x) {
+    return x == null ? null : Math.abs(x);
+  }
+
+  /** {@code ABS(x)} of a DECIMAL. */
+  public static BigDecimal abs(BigDecimal x) {
+    return x == null ? null : x.abs();
   }
 }

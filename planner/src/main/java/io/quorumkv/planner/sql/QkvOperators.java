@@ -24,14 +24,6 @@ final class QkvOperators {
 
   private QkvOperators() {}
 
-  /** {@code CHAR_LENGTH(VARCHAR)}: INTEGER, null for null. */
-  static final SqlUserDefinedFunction CHAR_LENGTH =
-      function(
-          "QKV_CHAR_LENGTH",
-          ReturnTypes.INTEGER_NULLABLE,
-          "charLength",
-          List.of(SqlTypeFamily.CHARACTER));
-
   /**
    * {@code TRUNCATE(VARCHAR, INTEGER literal n)}: VARCHAR(n), the first n characters; the length
    * must be a literal, as it is part of the result's type.

@@ -1214,26 +1214,6 @@ public final class QueryTranslator {
       return expr(operator.get(), hint, ctx);
     }
     switch (name) {
-      case "ABS" -> {
-        arity(f, 1);
-        RexNode a = expr(args.get(0), hint, ctx);
-        requireNumeric(a, f.pos(), name);
-        return rex.makeCall(SqlStdOperatorTable.ABS, a);
-      }
-      case "UPPER", "LOWER" -> {
-        arity(f, 1);
-        RexNode a = expr(args.get(0), varchar(), ctx);
-        requireChar(a, f.pos(), name);
-        return rex.makeCall(
-            name.equals("UPPER") ? SqlStdOperatorTable.UPPER : SqlStdOperatorTable.LOWER, a);
-      }
-      case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> {
-        arity(f, 1);
-        RexNode a = expr(args.get(0), varchar(), ctx);
-        requireChar(a, f.pos(), name);
-        // Characters are code points, as in PostgreSQL; Calcite's CHAR_LENGTH counts UTF-16 units.
-        return rex.makeCall(QkvOperators.CHAR_LENGTH, a);
-      }
       case "COALESCE" -> {
         if (args.isEmpty()) {
           arity(f, 1);
