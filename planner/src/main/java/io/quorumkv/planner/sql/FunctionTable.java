@@ -285,7 +285,10 @@ public final class FunctionTable {
         new Binary(f.pos(), Binary.Operator.MODULUS, f.arguments().get(0), f.arguments().get(1)));
   }
 
-  /** The arguments of {@code f} with TRIM's default second argument, a space, made explicit. */
+  /**
+   * The value of an argument the call leaves out that the implementation takes: the space that
+   * one-argument TRIM, BTRIM, LTRIM and RTRIM trim. Callers append it as a VARCHAR constant.
+   */
   public static Optional<String> defaultSecondArgument(FunctionCall f) {
     String name = f.name().value().toUpperCase(Locale.ROOT);
     boolean trim =

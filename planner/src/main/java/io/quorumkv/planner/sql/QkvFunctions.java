@@ -6,9 +6,11 @@ import java.math.RoundingMode;
 import java.util.Locale;
 
 /**
- * The bodies of functions whose Calcite built-in differs from our semantics; the code Calcite
- * generates for a query calls these static methods (so they must stay public). Strings are counted
- * in Unicode code points, as PostgreSQL counts characters, where Java's {@code String.length()} and
+ * The bodies of the SQL functions of the {@link FunctionTable} and of the operations whose Calcite
+ * built-in differs from our semantics, with PostgreSQL's semantics. The code Calcite generates for
+ * a query calls these static methods (so they must stay public), and the write path invokes them,
+ * so both paths compute the same. Data errors are {@link QueryException}s. Strings are counted in
+ * Unicode code points, as PostgreSQL counts characters, where Java's {@code String.length()} and
  * Calcite's built-ins count UTF-16 units (a character outside the Basic Multilingual Plane, such as
  * an emoji, is two of those). Each method returns null for a null argument. Stateless and
  * thread-safe.

@@ -16,9 +16,10 @@ import org.apache.calcite.sql.type.SqlTypeTransforms;
 import org.apache.calcite.sql.validate.SqlUserDefinedFunction;
 
 /**
- * Calcite operators for the functions of {@link QkvFunctions}, which the translator uses in place
- * of Calcite's built-ins that count UTF-16 units. Calcite's code generator implements each as a
- * call of the static method. Immutable.
+ * Calcite operators for the functions of {@link QkvFunctions}: those of the {@link FunctionTable}
+ * ({@link #of}), and those the translator uses in place of Calcite's built-ins where their
+ * semantics differ from ours (a cast truncating to UTF-16 units, a DOUBLE division by zero giving
+ * Infinity). Calcite's code generator implements each as a call of the static method. Immutable.
  */
 final class QkvOperators {
 
