@@ -99,9 +99,26 @@ class SubqueryTest extends SqlTestSupport {
     assertThat(grouped.getMessage()).contains("enclosing query");
     assertThat(error("SELECT id FROM a WHERE n IN (SELECT 'x')").sqlState())
         .isEqualTo(QueryException.DATATYPE_MISMATCH);
-    QueryException write = error("DELETE FROM a WHERE n IN (SELECT n FROM b)");
-    assertThat(write.sqlState()).isEqualTo(QueryException.FEATURE_NOT_SUPPORTED);
+    QueryException set = error("UPDATE a SET n = (SELECT MAX(n) FROM b) WHERE id = 1");
+    assertThat(set.sqlState()).isEqualTo(QueryException.FEATURE_NOT_SUPPORTED);
+    QueryException conditional =
+        error("UPDATE a SET n = 0 WHERE id = 1 AND n IN (SELECT n FROM b) IF n > 0");
+    assertThat(conditional.sqlState()).isEqualTo(QueryException.FEATURE_NOT_SUPPORTED);
     assertThat(stored("A")).hasSize(4);
+  }
+
+  @Test
+  void updateAndDeleteWhereWithSubqueries() {
+    assertThat(count("UPDATE a SET n = n * 10 WHERE n IN (SELECT n FROM b)")).isEqualTo(2);
+    assertThat(firsts("SELECT n FROM a ORDER BY id")).containsExactly(1, 20, 30, null);
+    // With the whole key fixed too, and correlated.
+    assertThat(
+            count("UPDATE a SET n = 0 WHERE id = 1 AND EXISTS (SELECT 1 FROM b WHERE b.id = a.id)"))
+        .isEqualTo(1);
+    assertThat(count("DELETE FROM a WHERE id NOT IN (SELECT id FROM b)")).isEqualTo(1);
+    assertThat(firsts("SELECT id FROM a ORDER BY id")).containsExactly(1L, 2L, 3L);
+    assertThat(count("DELETE FROM a WHERE n > (SELECT MIN(n) FROM b)")).isEqualTo(2);
+    assertThat(firsts("SELECT id FROM a")).containsExactly(1L);
   }
 
   @Test

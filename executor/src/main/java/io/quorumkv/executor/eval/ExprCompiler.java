@@ -115,11 +115,42 @@ public final class ExprCompiler {
       throw QueryException.at(
           e.pos(),
           QueryException.FEATURE_NOT_SUPPORTED,
-          "subqueries are not supported in UPDATE, DELETE, IF conditions or VALUES yet;"
-              + " INSERT ... SELECT takes them");
+          "subqueries are not supported in SET, IF conditions or VALUES yet; WHERE and"
+              + " INSERT ... SELECT take them");
     }
     throw QueryException.at(
         e.pos(), QueryException.INVALID_STATEMENT, "aggregate functions are not allowed here");
+  }
+
+  /** Whether {@code e} contains a subquery (IN, EXISTS or scalar), which this compiler rejects. */
+  public static boolean hasSubquery(Expression e) {
+    if (e instanceof InSubquery || e instanceof Exists || e instanceof ScalarSubquery) {
+      return true;
+    } else if (e instanceof Unary u) {
+      return hasSubquery(u.operand());
+    } else if (e instanceof Binary b) {
+      return hasSubquery(b.left()) || hasSubquery(b.right());
+    } else if (e instanceof IsNull n) {
+      return hasSubquery(n.operand());
+    } else if (e instanceof InList in) {
+      return hasSubquery(in.operand()) || in.values().stream().anyMatch(ExprCompiler::hasSubquery);
+    } else if (e instanceof Between b) {
+      return hasSubquery(b.operand()) || hasSubquery(b.low()) || hasSubquery(b.high());
+    } else if (e instanceof Like l) {
+      return hasSubquery(l.operand())
+          || hasSubquery(l.pattern())
+          || l.escape().map(ExprCompiler::hasSubquery).orElse(false);
+    } else if (e instanceof Cast c) {
+      return hasSubquery(c.operand());
+    } else if (e instanceof FunctionCall f) {
+      return f.arguments().stream().anyMatch(ExprCompiler::hasSubquery);
+    } else if (e instanceof Case c) {
+      return c.operand().map(ExprCompiler::hasSubquery).orElse(false)
+          || c.otherwise().map(ExprCompiler::hasSubquery).orElse(false)
+          || c.whens().stream()
+              .anyMatch(w -> hasSubquery(w.condition()) || hasSubquery(w.result()));
+    }
+    return false;
   }
 
   /** Compiles a condition, which must be BOOLEAN. */
