@@ -43,11 +43,71 @@ public final class Balancer {
     }
   }
 
+  /**
+   * Whether {@code map} is where the balancer's moves end: no move in progress, none left to make,
+   * and every segment on {@code replicationFactor} nodes (or every active node, if fewer) spanning
+   * {@code min(replicationFactor, active zones)} zones. What tools and tests wait for after a
+   * change.
+   */
+  public static boolean settled(ClusterMap map) {
+    if (map.movingSegment() >= 0 || nextMove(map).isPresent()) {
+      return false;
+    }
+    int active = map.nodesIn(NodeState.ACTIVE).size();
+    int rf = Math.min(map.replicationFactor(), active);
+    int zones = Math.min(rf, map.activeZoneCount());
+    for (Segment g : map.segments()) {
+      if (g.replicas().size() != rf || new HashSet<>(map.zonesOf(g.replicas())).size() < zones) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Up to {@code max} moves to run at once with the moves in progress (fewer, or none, when as many
+   * run already): the moves {@link #nextMove} would give one after another once the moves in
+   * progress have finished, choosing among the segments that are not moving and not chosen already.
+   * Each is of its own segment and is a move the balancer makes (a repair, a move that lowers the
+   * sum of squared loads, or the neutral exchange before one), so the moves still end in a map with
+   * the four goals; every move stays a one-replica change of its segment's group.
+   *
+   * @throws IllegalArgumentException if {@code max < 1}
+   */
+  public static List<Move> nextMoves(ClusterMap map, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("at least one move at a time, not " + max);
+    }
+    List<Integer> moving = map.movingSegments();
+    ClusterMap future = map;
+    for (int s : moving) {
+      future = future.finishMove(s);
+    }
+    List<Move> moves = new ArrayList<>();
+    Set<Integer> busy = new HashSet<>(moving);
+    while (moving.size() + moves.size() < max) {
+      Optional<Move> next = nextMove(future, busy);
+      if (next.isEmpty()) {
+        break;
+      }
+      Move m = next.get();
+      busy.add(m.segment());
+      moves.add(m);
+      future = future.beginMove(m.segment(), m.target()).finishMove(m.segment());
+    }
+    return moves;
+  }
+
   /** The next move, or empty if the map is balanced or a move is in progress. */
   public static Optional<Move> nextMove(ClusterMap map) {
     if (map.movingSegment() >= 0) {
       return Optional.empty();
     }
+    return nextMove(map, Set.of());
+  }
+
+  /** The next move of a segment not in {@code busy}, of a map without moves in progress. */
+  private static Optional<Move> nextMove(ClusterMap map, Set<Integer> busy) {
     List<Integer> active = map.nodesIn(NodeState.ACTIVE);
     if (active.isEmpty()) {
       return Optional.empty();
@@ -56,12 +116,15 @@ public final class Balancer {
     int zones = Math.min(rf, map.activeZoneCount());
     Map<Integer, Integer> load = map.segmentCounts();
     for (int s = 0; s < map.segmentCount(); s++) {
+      if (busy.contains(s)) {
+        continue;
+      }
       List<Integer> repaired = repair(map, map.segment(s).replicas(), rf, zones, load);
       if (!repaired.equals(map.segment(s).replicas())) {
         return Optional.of(new Move(s, repaired));
       }
     }
-    return balance(map, active, zones, load);
+    return balance(map, active, zones, load, busy);
   }
 
   /**
@@ -158,7 +221,11 @@ public final class Balancer {
    * more than one, keeping the group's zone spread.
    */
   private static Optional<Move> balance(
-      ClusterMap map, List<Integer> active, int zones, Map<Integer, Integer> load) {
+      ClusterMap map,
+      List<Integer> active,
+      int zones,
+      Map<Integer, Integer> load,
+      Set<Integer> busy) {
     List<Integer> byLoad = new ArrayList<>(active);
     byLoad.sort(Comparator.<Integer>comparingInt(load::get).thenComparingInt(id -> id));
     for (int hi = byLoad.size() - 1; hi > 0; hi--) {
@@ -168,7 +235,7 @@ public final class Balancer {
         if (load.get(from) - load.get(to) <= 1) {
           break;
         }
-        Optional<Move> m = replace(map, zones, from, to);
+        Optional<Move> m = replace(map, zones, from, to, busy);
         if (m.isPresent()) {
           return m;
         }
@@ -190,7 +257,7 @@ public final class Balancer {
             && map.node(x).zone().equals(zone)
             && load.get(x) == load.get(to) + 1
             && holdsWithout(map, from, x)) {
-          Optional<Move> m = replace(map, zones, x, to);
+          Optional<Move> m = replace(map, zones, x, to, busy);
           if (m.isPresent()) {
             return m;
           }
@@ -201,10 +268,11 @@ public final class Balancer {
   }
 
   /** The first segment move that puts {@code to} in place of {@code from} keeping zone spread. */
-  private static Optional<Move> replace(ClusterMap map, int zones, int from, int to) {
+  private static Optional<Move> replace(
+      ClusterMap map, int zones, int from, int to, Set<Integer> busy) {
     for (int s = 0; s < map.segmentCount(); s++) {
       List<Integer> g = map.segment(s).replicas();
-      if (!g.contains(from) || g.contains(to)) {
+      if (busy.contains(s) || !g.contains(from) || g.contains(to)) {
         continue;
       }
       List<Integer> t = new ArrayList<>(g);

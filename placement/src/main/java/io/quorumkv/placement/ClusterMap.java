@@ -25,9 +25,19 @@ import java.util.TreeMap;
  * @param replicationFactor how many replicas a segment should have
  * @param nodes every node, by ascending id
  * @param segments each segment's placement, indexed by segment
+ * @param metaGroup the nodes that hold the metadata keys (the map itself), ascending: fixed when
+ *     the cluster is founded, so every node, including one that joins later, finds the map on the
+ *     same group; these nodes cannot be decommissioned
  */
 public record ClusterMap(
-    long version, int replicationFactor, List<NodeInfo> nodes, List<Segment> segments) {
+    long version,
+    int replicationFactor,
+    List<NodeInfo> nodes,
+    List<Segment> segments,
+    List<Integer> metaGroup) {
+
+  /** How many of the founding nodes (the lowest ids) hold the metadata keys. */
+  public static final int META_GROUP_SIZE = 3;
 
   /** A node's membership state. */
   public enum NodeState {
@@ -87,6 +97,7 @@ public record ClusterMap(
   public ClusterMap {
     nodes = List.copyOf(nodes);
     segments = List.copyOf(segments);
+    metaGroup = sortedDistinct(metaGroup, "metaGroup");
     KeyHash.checkSegmentCount(segments.size());
     if (version < 1) {
       throw new IllegalArgumentException("map versions start at 1, not " + version);
@@ -102,6 +113,14 @@ public record ClusterMap(
       }
       last = n.id();
       ids.add(n.id());
+    }
+    if (metaGroup.isEmpty()) {
+      throw new IllegalArgumentException("no metadata group");
+    }
+    for (int m : metaGroup) {
+      if (!ids.contains(m)) {
+        throw new IllegalArgumentException("the metadata group names unknown node " + m);
+      }
     }
     for (int s = 0; s < segments.size(); s++) {
       Segment g = segments.get(s);
@@ -135,6 +154,7 @@ public record ClusterMap(
    * The first map of a cluster that ran without one: every segment at epoch 0 on every node, which
    * is exactly how a cluster without a map places keys (one group of all nodes), so adopting it
    * changes nothing; the balancer then moves each segment to a group of {@code replicationFactor}.
+   * The {@value #META_GROUP_SIZE} lowest ids (all, if fewer) become the metadata group.
    */
   public static ClusterMap bootstrap(
       List<NodeInfo> nodes, int segmentCount, int replicationFactor) {
@@ -146,7 +166,8 @@ public record ClusterMap(
     for (int s = 0; s < segmentCount; s++) {
       segments.add(new Segment(0, all, List.of()));
     }
-    return new ClusterMap(1, replicationFactor, sorted, segments);
+    return new ClusterMap(
+        1, replicationFactor, sorted, segments, all.stream().limit(META_GROUP_SIZE).toList());
   }
 
   /** The number of segments. */
@@ -209,6 +230,17 @@ public record ClusterMap(
             .count();
   }
 
+  /** The segments with a move in progress, ascending. */
+  public List<Integer> movingSegments() {
+    List<Integer> out = new ArrayList<>();
+    for (int s = 0; s < segments.size(); s++) {
+      if (segments.get(s).moving()) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   /** The first segment with a move in progress, or -1. */
   public int movingSegment() {
     for (int s = 0; s < segments.size(); s++) {
@@ -220,11 +252,11 @@ public record ClusterMap(
   }
 
   private ClusterMap withSegments(List<Segment> next) {
-    return new ClusterMap(version + 1, replicationFactor, nodes, next);
+    return new ClusterMap(version + 1, replicationFactor, nodes, next, metaGroup);
   }
 
   private ClusterMap withNodes(List<NodeInfo> next) {
-    return new ClusterMap(version + 1, replicationFactor, next, segments);
+    return new ClusterMap(version + 1, replicationFactor, next, segments, metaGroup);
   }
 
   /**
@@ -243,11 +275,30 @@ public record ClusterMap(
   }
 
   /**
+   * Node {@code n.id()} with {@code n}'s zone and address (its state is kept): a node restarted
+   * with another zone or address in its configuration corrects the map. Moving a node to another
+   * zone does not move segments by itself; the balancer then restores the zone spread.
+   *
+   * @throws IllegalArgumentException if the node is unknown
+   */
+  public ClusterMap updateNode(NodeInfo n) {
+    NodeInfo old = node(n.id());
+    if (old == null) {
+      throw new IllegalArgumentException("no node " + n.id() + " in the cluster");
+    }
+    List<NodeInfo> next = new ArrayList<>();
+    for (NodeInfo m : nodes) {
+      next.add(m.id() == n.id() ? new NodeInfo(n.id(), n.zone(), n.address(), old.state()) : m);
+    }
+    return withNodes(next);
+  }
+
+  /**
    * Marks node {@code id} as leaving: the balancer moves its segments away.
    *
    * @throws IllegalArgumentException if it is unknown, if too few active nodes would remain to hold
    *     {@code replicationFactor} replicas of every segment, or if it is the last active node of a
-   *     zone that groups need to survive a zone's loss
+   *     zone that groups need to survive a zone's loss, or if it holds the metadata keys
    */
   public ClusterMap markLeaving(int id) {
     NodeInfo n = node(id);
@@ -286,17 +337,30 @@ public record ClusterMap(
               + zonesNeeded
               + " zones (add a node to that zone first)");
     }
+    if (metaGroup.contains(id)) {
+      throw new IllegalArgumentException(
+          "cannot decommission node "
+              + id
+              + ": it is one of the nodes "
+              + metaGroup
+              + " that hold the cluster's metadata (the cluster map itself), which do not move");
+    }
     return after;
   }
 
   /**
    * Removes node {@code id} from the map.
    *
-   * @throws IllegalArgumentException if it is unknown or still holds a segment
+   * @throws IllegalArgumentException if it is unknown, still holds a segment or holds the metadata
+   *     keys
    */
   public ClusterMap removeNode(int id) {
     if (node(id) == null) {
       throw new IllegalArgumentException("no node " + id + " in the cluster");
+    }
+    if (metaGroup.contains(id)) {
+      throw new IllegalArgumentException(
+          "node " + id + " holds the cluster's metadata and cannot be removed");
     }
     int held = segmentCounts().get(id);
     if (held > 0) {

@@ -17,14 +17,17 @@ import java.util.zip.CRC32C;
 
 /**
  * The stored form of a {@link ClusterMap} (PLACEMENT.md, "Stored form"): {@code magic "QKVM" |
- * format:u8 (=1) | version:i64 | replicationFactor:i32 | nodeCount:i32 | node* | segmentCount:i32 |
- * segment* | crc32c:i32} over everything before the checksum, big-endian; a node is {@code id:i32 |
- * zone:utf | address:utf | state:u8}, a segment {@code epoch:i64 | n:u8 | id:i32 * n | m:u8 |
- * id:i32 * m} (replicas, then the group it moves to). Anything else is rejected.
+ * format:u8 (=2) | version:i64 | replicationFactor:i32 | nodeCount:i32 | node* | segmentCount:i32 |
+ * segment* | metaGroup | crc32c:i32} over everything before the checksum, big-endian; a node is
+ * {@code id:i32 | zone:utf | address:utf | state:u8}, a segment {@code epoch:i64 | n:u8 | id:i32 *
+ * n | m:u8 | id:i32 * m} (replicas, then the group it moves to), the metadata group {@code n:u8 |
+ * id:i32 * n}. Format 1 (no metadata group: the three lowest node ids) is still read. Anything else
+ * is rejected.
  */
 public final class ClusterMapCodec {
   private static final int MAGIC = 0x514b564d; // "QKVM"
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
+  private static final int FORMAT_WITHOUT_META_GROUP = 1;
   private static final int MAX_NODES = 1 << 16;
   private static final int MAX_GROUP = 255;
 
@@ -60,6 +63,7 @@ public final class ClusterMapCodec {
         writeGroup(out, g.replicas());
         writeGroup(out, g.next());
       }
+      writeGroup(out, map.metaGroup());
     } catch (IOException e) {
       throw new UncheckedIOException(e); // a byte array does not fail
     }
@@ -99,7 +103,7 @@ public final class ClusterMapCodec {
         throw new CorruptClusterMapException("not a stored cluster map (bad magic)");
       }
       int format = in.readUnsignedByte();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != FORMAT_WITHOUT_META_GROUP) {
         throw new CorruptClusterMapException("unknown cluster map format " + format);
       }
       long version = in.readLong();
@@ -130,10 +134,14 @@ public final class ClusterMapCodec {
         List<Integer> next = readGroup(in);
         segments.add(new Segment(epoch, replicas, next));
       }
+      List<Integer> metaGroup =
+          format == FORMAT
+              ? readGroup(in)
+              : nodes.stream().map(NodeInfo::id).limit(ClusterMap.META_GROUP_SIZE).toList();
       if (in.available() != 0) {
         throw new CorruptClusterMapException("trailing bytes after the stored cluster map");
       }
-      return new ClusterMap(version, rf, nodes, segments);
+      return new ClusterMap(version, rf, nodes, segments, metaGroup);
     } catch (EOFException e) {
       throw new CorruptClusterMapException("stored cluster map is truncated");
     } catch (IOException e) {

@@ -6,10 +6,11 @@ import io.quorumkv.placement.ClusterMap.NodeInfo;
 import io.quorumkv.placement.ClusterMap.NodeState;
 import io.quorumkv.placement.ClusterMap.Segment;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -29,22 +30,39 @@ class BalancerProperties {
     return nodes;
   }
 
-  /** Runs moves to the end; returns how many. */
+  /** Runs moves to the end, one at a time; returns how many. */
   private static int settle(ClusterMap[] map, int bound) {
+    return settle(map, bound, 1, new Random(0));
+  }
+
+  /**
+   * Runs moves to the end, up to {@code concurrent} at once ({@link Balancer#nextMoves}), finishing
+   * a random non-empty subset of those in progress each round; returns how many.
+   */
+  private static int settle(ClusterMap[] map, int bound, int concurrent, Random rnd) {
     int moves = 0;
     while (true) {
-      Optional<Balancer.Move> m = Balancer.nextMove(map[0]);
-      if (m.isEmpty()) {
+      for (Balancer.Move m : Balancer.nextMoves(map[0], concurrent)) {
+        assertThat(++moves).as("moves before the balancer settles").isLessThanOrEqualTo(bound);
+        map[0] = map[0].beginMove(m.segment(), m.target());
+      }
+      List<Integer> moving = map[0].movingSegments();
+      if (moving.isEmpty()) {
+        assertThat(Balancer.nextMove(map[0])).isEmpty();
         return moves;
       }
-      assertThat(++moves).as("moves before the balancer settles").isLessThanOrEqualTo(bound);
-      map[0] = map[0].beginMove(m.get().segment(), m.get().target());
-      assertThat(Balancer.nextMove(map[0])).as("one move at a time").isEmpty();
-      map[0] = map[0].finishMove(m.get().segment());
+      assertThat(moving.size()).as("moves at once").isLessThanOrEqualTo(concurrent);
+      assertThat(Balancer.nextMove(map[0])).as("nextMove waits for the moves").isEmpty();
+      List<Integer> finish = new ArrayList<>(moving);
+      Collections.shuffle(finish, rnd);
+      for (int s : finish.subList(0, 1 + rnd.nextInt(finish.size()))) {
+        map[0] = map[0].finishMove(s);
+      }
     }
   }
 
   private static void assertGoals(ClusterMap m, boolean evenZones) {
+    assertThat(Balancer.settled(m)).as("settled: %s", m).isTrue();
     List<Integer> active = m.nodesIn(NodeState.ACTIVE);
     int rf = Math.min(m.replicationFactor(), active.size());
     int zones = Math.min(rf, m.activeZoneCount());
@@ -67,21 +85,25 @@ class BalancerProperties {
       @ForAll @IntRange(min = 1, max = 5) int zones,
       @ForAll @IntRange(min = 3, max = 8) int log2Segments,
       @ForAll @IntRange(min = 0, max = 6) int joiners,
-      @ForAll @IntRange(min = 0, max = 3) int leavers) {
+      @ForAll @IntRange(min = 0, max = 3) int leavers,
+      @ForAll @IntRange(min = 1, max = 6) int concurrent,
+      @ForAll long seed) {
+    Random rnd = new Random(seed);
     int n = Math.max(3, perZone * zones);
     // Zones of equal size (n a multiple of zones) can always be balanced to within one.
     boolean even = n % zones == 0;
     int segments = 1 << log2Segments;
     ClusterMap[] map = {ClusterMap.bootstrap(nodes(1, n, zones), segments, 3)};
+    assertThat(Balancer.settled(map[0])).isEqualTo(n == 3);
     int bound = segments * (n + 3) * 3;
-    settle(map, bound);
+    settle(map, bound, concurrent, rnd);
     assertGoals(map[0], even);
     assertThat(Balancer.nextMove(map[0])).isEmpty();
 
     for (NodeInfo j : nodes(1000, joiners * zones, zones)) {
       map[0] = map[0].addNode(j);
     }
-    settle(map, bound);
+    settle(map, bound, concurrent, rnd);
     assertGoals(map[0], even);
 
     for (int i = 0; i < leavers; i++) {
@@ -90,17 +112,34 @@ class BalancerProperties {
         break;
       }
       for (int z = 0; z < zones; z++) {
-        int id = active.get(z);
+        int id = active.get(active.size() - 1 - z); // the newest: founders 1-3 hold the metadata
         map[0] = map[0].markLeaving(id); // one of each zone, so zones stay even
       }
       assertThat(map[0].activeZoneCount()).isEqualTo(zones);
-      settle(map, bound);
+      settle(map, bound, concurrent, rnd);
       for (int id : map[0].nodesIn(NodeState.LEAVING)) {
         assertThat(map[0].segmentCounts().get(id)).isZero();
         map[0] = map[0].removeNode(id);
       }
       assertGoals(map[0], even && active.size() % zones == 0);
     }
+  }
+
+  @Test
+  void severalSegmentsMoveAtOnceWhenNodesJoin() {
+    ClusterMap m = ClusterMap.bootstrap(nodes(1, 3, 3), 8, 3);
+    for (NodeInfo j : nodes(4, 3, 3)) {
+      m = m.addNode(j);
+    }
+    List<Balancer.Move> moves = Balancer.nextMoves(m, 4);
+    assertThat(moves).hasSize(4);
+    assertThat(moves.stream().map(Balancer.Move::segment).distinct()).hasSize(4);
+    assertThat(moves.get(0)).isEqualTo(Balancer.nextMove(m).orElseThrow());
+    for (Balancer.Move mv : moves) {
+      m = m.beginMove(mv.segment(), mv.target());
+    }
+    assertThat(Balancer.nextMoves(m, 4)).isEmpty();
+    assertThat(Balancer.nextMoves(m.finishMove(moves.get(0).segment()), 4)).hasSize(1);
   }
 
   @Test

@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quorumkv.placement.ClusterMap.NodeInfo;
 import io.quorumkv.placement.ClusterMap.NodeState;
 import io.quorumkv.placement.ClusterMapCodec.CorruptClusterMapException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.zip.CRC32C;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -35,9 +37,10 @@ class ClusterMapCodecTest {
         m = m.addNode(new NodeInfo(100 + step, "zone-x", "h:" + step, NodeState.ACTIVE));
       } else if (r == 2 && m.nodesIn(NodeState.ACTIVE).size() > 4) {
         try {
-          m = m.markLeaving(m.nodesIn(NodeState.ACTIVE).get(0));
+          List<Integer> active = m.nodesIn(NodeState.ACTIVE);
+          m = m.markLeaving(active.get(rnd.nextInt(active.size())));
         } catch (IllegalArgumentException e) {
-          // the last node of a zone: refused, the map is unchanged
+          // the last node of a zone, or a metadata node: refused, the map is unchanged
         }
       } else if (m.movingSegment() >= 0) {
         m = m.finishMove(m.movingSegment());
@@ -72,6 +75,25 @@ class ClusterMapCodecTest {
       assertThatThrownBy(() -> ClusterMapCodec.decode(bad))
           .isInstanceOf(CorruptClusterMapException.class);
     }
+  }
+
+  @Test
+  void aFormatOneMapIsReadWithTheThreeLowestNodesAsItsMetadataGroup() {
+    ClusterMap m = randomMap(42);
+    byte[] two = ClusterMapCodec.encode(m);
+    // format 1 is format 2 without the metadata group before the checksum
+    int metaBytes = 1 + 4 * m.metaGroup().size();
+    byte[] body = Arrays.copyOf(two, two.length - 4 - metaBytes);
+    body[4] = 1;
+    CRC32C crc = new CRC32C();
+    crc.update(body);
+    byte[] one =
+        ByteBuffer.allocate(body.length + 4).put(body).putInt((int) crc.getValue()).array();
+    ClusterMap read = ClusterMapCodec.decode(one);
+    assertThat(read.metaGroup())
+        .isEqualTo(m.nodes().stream().map(NodeInfo::id).limit(3).toList())
+        .isEqualTo(m.metaGroup());
+    assertThat(read).isEqualTo(m);
   }
 
   @Test

@@ -74,7 +74,7 @@ class ClusterMapTest {
         .hasMessageContaining("already on");
     assertThatThrownBy(() -> m.beginMove(0, List.of(1, 2, 9))).hasMessageContaining("node 9");
     assertThatThrownBy(() -> m.beginMove(0, List.of(1, 1, 2))).hasMessageContaining("distinct");
-    assertThatThrownBy(() -> m.removeNode(2)).hasMessageContaining("still holds 2 segment(s)");
+    assertThatThrownBy(() -> m.removeNode(4)).hasMessageContaining("still holds 2 segment(s)");
     assertThatThrownBy(() -> m.removeNode(7)).hasMessageContaining("no node 7");
     assertThatThrownBy(() -> m.addNode(nodes(1).get(0))).hasMessageContaining("already");
     ClusterMap leaving = m.markLeaving(4);
@@ -90,6 +90,19 @@ class ClusterMapTest {
         .hasMessageContaining("would no longer span 3 zones");
     assertThatThrownBy(() -> ClusterMap.bootstrap(nodes(3), 6, 3))
         .hasMessageContaining("power of two");
+    assertThatThrownBy(() -> six.markLeaving(2))
+        .hasMessageContaining("hold the cluster's metadata");
+    ClusterMap emptied = m.addNode(new NodeInfo(9, "zone-1", "h:9", NodeState.ACTIVE));
+    assertThatThrownBy(() -> emptied.removeNode(1)).hasMessageContaining("metadata");
+  }
+
+  @Test
+  void theMetadataGroupIsTheLowestFoundersForEver() {
+    ClusterMap m = ClusterMap.bootstrap(nodes(5), 4, 3);
+    assertThat(m.metaGroup()).containsExactly(1, 2, 3);
+    ClusterMap grown = m.addNode(new NodeInfo(0, "zone-1", "h:0", NodeState.ACTIVE)).split();
+    assertThat(grown.metaGroup()).containsExactly(1, 2, 3);
+    assertThat(ClusterMap.bootstrap(nodes(2), 1, 3).metaGroup()).containsExactly(1, 2);
   }
 
   @Test
@@ -98,6 +111,11 @@ class ClusterMapTest {
     ClusterMap joined = m.addNode(new NodeInfo(4, "zone-1", "h:1", NodeState.LEAVING));
     assertThat(joined.node(4).state()).isEqualTo(NodeState.ACTIVE);
     assertThat(joined.segmentCounts()).containsEntry(4, 0);
+    ClusterMap moved =
+        joined.markLeaving(4).updateNode(new NodeInfo(4, "zone-2", "h:2", NodeState.ACTIVE));
+    assertThat(moved.node(4)).isEqualTo(new NodeInfo(4, "zone-2", "h:2", NodeState.LEAVING));
+    assertThatThrownBy(() -> m.updateNode(new NodeInfo(8, "z", "h:8", NodeState.ACTIVE)))
+        .hasMessageContaining("no node 8");
     ClusterMap gone = joined.removeNode(4);
     assertThat(gone.node(4)).isNull();
     assertThat(gone.version()).isEqualTo(3);

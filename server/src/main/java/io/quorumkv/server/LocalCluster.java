@@ -53,7 +53,13 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
   private final Path dir;
   private final boolean sharedAddress;
   private final int portBase;
-  private final int size;
+
+  /** The founding nodes (1..founders), configured with each other as peers. */
+  private final int founders;
+
+  /** Every node, founders and those added since (founders+1..size), which joined through seeds. */
+  private int size;
+
   private final ServerConfig[] configs;
   private final QuorumKvServer[] servers;
   private final Future<?>[] stopping;
@@ -73,10 +79,11 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
     this.dir = dir;
     this.sharedAddress = sharedAddress;
     this.portBase = portBase;
+    this.founders = size;
     this.size = size;
-    this.configs = new ServerConfig[size + 1];
-    this.servers = new QuorumKvServer[size + 1];
-    this.stopping = new Future<?>[size + 1];
+    this.configs = new ServerConfig[MAX_SIZE + 1];
+    this.servers = new QuorumKvServer[MAX_SIZE + 1];
+    this.stopping = new Future<?>[MAX_SIZE + 1];
     for (int i = 1; i <= size; i++) {
       configs[i] = ServerConfig.parse("local node " + i, configText(i));
     }
@@ -107,6 +114,14 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
       for (int i = 1; i <= size; i++) {
         cluster.startNode(i);
       }
+      // Nodes added in an earlier run (!add-node) have their data here: they come back too.
+      synchronized (cluster) {
+        while (cluster.size < MAX_SIZE && Files.isDirectory(cluster.dataDir(cluster.size + 1))) {
+          int id = ++cluster.size;
+          cluster.configs[id] = ServerConfig.parse("local node " + id, cluster.configText(id));
+          cluster.startNode(id);
+        }
+      }
     } catch (RuntimeException e) {
       cluster.close();
       throw e;
@@ -134,13 +149,27 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
     return portBase + offset + (sharedAddress ? i : 0);
   }
 
+  private Path dataDir(int i) {
+    return dir.resolve("node-" + i);
+  }
+
+  /**
+   * Node {@code i}'s config: a founder lists the founders as peers; a node added later names the
+   * founders' client ports as {@code cluster.seeds} and joins through them.
+   */
   private String configText(int i) {
     List<String> peers = new ArrayList<>();
     List<String> zones = new ArrayList<>();
-    for (int j = 1; j <= size; j++) {
+    List<String> seeds = new ArrayList<>();
+    for (int j = 1; j <= founders; j++) {
       peers.add(j + "=" + host(j) + ":" + port(j, 0));
       zones.add(j + "=" + zone(j));
+      seeds.add(host(j) + ":" + port(j, 100));
     }
+    String placement =
+        i <= founders
+            ? "peers = " + String.join(", ", peers) + "\npeer.zones = " + String.join(", ", zones)
+            : "cluster.seeds = " + String.join(", ", seeds);
     return String.join(
         "\n",
         "node.id = " + i,
@@ -149,9 +178,8 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
         "peer.port = " + port(i, 0),
         "client.port = " + port(i, 100),
         "sql.port = " + port(i, 200),
-        "peers = " + String.join(", ", peers),
-        "peer.zones = " + String.join(", ", zones),
-        "data.dir = " + dir.resolve("node-" + i),
+        placement,
+        "data.dir = " + dataDir(i),
         "engine.kind = bitcask",
         "request.timeout.ms = 2000");
   }
@@ -161,13 +189,39 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
     return "zone-" + ((i - 1) % 3 + 1);
   }
 
-  /** How many nodes this cluster has. */
-  public int size() {
+  /** How many nodes this cluster has (founders and added ones). */
+  public synchronized int size() {
     return size;
   }
 
+  /**
+   * Adds a node: the next id, in the next zone round-robin, started with the founders' client ports
+   * as seeds; it joins the cluster map and the balancer moves segments to it. Returns a sentence
+   * saying what happened.
+   *
+   * @throws IllegalArgumentException if the cluster has {@value #MAX_SIZE} nodes already
+   * @throws NodeStartException if its ports cannot be bound
+   * @throws ConfigException if it cannot join (the message says why)
+   */
+  public synchronized String addNode() {
+    if (size >= MAX_SIZE) {
+      throw new IllegalArgumentException(
+          "the local cluster has " + MAX_SIZE + " nodes, the most it can have");
+    }
+    int id = size + 1;
+    configs[id] = ServerConfig.parse("local node " + id, configText(id));
+    startNode(id);
+    size = id;
+    LOG.info("node {} added", id);
+    return "node "
+        + id
+        + " ("
+        + zone(id)
+        + ") joined the cluster; segments move to it in the background (!segments, !nodes)";
+  }
+
   /** The JDBC URL listing every node as a seed. */
-  public String jdbcUrl() {
+  public synchronized String jdbcUrl() {
     List<String> seeds = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
       seeds.add(host(i) + ":" + port(i, 200));
@@ -175,7 +229,7 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
     return "jdbc:quorumkv://" + String.join(",", seeds);
   }
 
-  private void check(int id) {
+  private synchronized void check(int id) {
     if (id < 1 || id > size) {
       throw new IllegalArgumentException(
           "no node " + id + ": the local cluster has nodes 1 to " + size);

@@ -28,4 +28,13 @@ interface LocalNodes {
    * @throws io.quorumkv.replication.node.NodeStartException if it cannot start
    */
   String start(int id);
+
+  /**
+   * Starts a new node that joins the cluster; returns a sentence saying what happened.
+   *
+   * @throws IllegalArgumentException if no more nodes can be added
+   * @throws io.quorumkv.replication.node.NodeStartException if it cannot start
+   * @throws ConfigException if it cannot join
+   */
+  String addNode();
 }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,17 +60,36 @@ final class NodeClusterView implements ClusterView {
     return server.node().connectedTo(id) ? "up" : "down";
   }
 
+  /** Node {@code id}'s zone: the map's, else this node's config file's. */
   private String zone(int id) {
-    return server.config().zones().get(id);
+    ClusterMap m = server.cluster().map();
+    ClusterMap.NodeInfo n = m == null ? null : m.node(id);
+    return n != null ? n.zone() : server.config().zones().get(id);
   }
 
   @Override
   public List<NodeStatus> nodes() {
+    ClusterMap m = server.cluster().map();
+    // The nodes of this node's configuration and those of the map (nodes that joined later).
+    Set<Integer> ids = new TreeSet<>(server.node().group());
+    ids.addAll(server.node().peerIds());
+    if (m != null) {
+      m.nodes().forEach(n -> ids.add(n.id()));
+    }
     Map<Integer, InetSocketAddress> peers = server.config().node().peers();
     List<NodeStatus> out = new ArrayList<>();
-    for (int id : server.node().group()) {
-      InetSocketAddress a = id == nodeId() ? server.node().peerAddress() : peers.get(id);
-      String address = a.getHostString() + ":" + a.getPort();
+    for (int id : ids) {
+      ClusterMap.NodeInfo listed = m == null ? null : m.node(id);
+      String address;
+      if (id == nodeId()) {
+        InetSocketAddress a = server.node().peerAddress();
+        address = a.getHostString() + ":" + a.getPort();
+      } else if (listed != null) {
+        address = listed.address();
+      } else {
+        InetSocketAddress a = peers.get(id);
+        address = a == null ? "?" : a.getHostString() + ":" + a.getPort();
+      }
       String sql = null;
       Long writes = null;
       Optional<QuorumKvServer> running =
@@ -82,12 +103,11 @@ final class NodeClusterView implements ClusterView {
       } else if (local != null) {
         sql = local.sqlAddress(id);
       }
-      ClusterMap m = server.cluster().map();
       Integer segments = m == null ? null : m.segmentCounts().get(id);
       String status = status(id);
-      if (m != null && m.node(id) == null) {
+      if (m != null && listed == null) {
         status += " (decommissioned)";
-      } else if (m != null && m.node(id).state() == ClusterMap.NodeState.LEAVING) {
+      } else if (listed != null && listed.state() == ClusterMap.NodeState.LEAVING) {
         status += " (leaving)";
       }
       out.add(new NodeStatus(id, zone(id), address, status, sql, writes, segments));
@@ -248,6 +268,17 @@ final class NodeClusterView implements ClusterView {
       throw new QueryException(INVALID_PARAMETER, e.getMessage());
     } catch (NodeStartException | ConfigException e) {
       throw new QueryException("58000", "node " + id + " did not start: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public String addNode() {
+    try {
+      return local("adding a node").addNode();
+    } catch (IllegalArgumentException e) {
+      throw new QueryException(INVALID_PARAMETER, e.getMessage());
+    } catch (NodeStartException | ConfigException e) {
+      throw new QueryException("58000", "the new node did not start: " + e.getMessage());
     }
   }
 }

@@ -9,6 +9,7 @@ import io.quorumkv.replication.node.NodeStartException;
 import io.quorumkv.replication.node.NodeTopology;
 import io.quorumkv.replication.node.ReplicaNode;
 import io.quorumkv.replication.paxos.KeyStateCodec;
+import io.quorumkv.server.cluster.ClusterJoin;
 import io.quorumkv.server.cluster.ClusterManager;
 import io.quorumkv.server.sql.SqlServer;
 import io.quorumkv.server.store.ReplicatedKeyValueStore;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,16 +91,22 @@ public final class QuorumKvServer implements AutoCloseable {
               + (e.getCause() == null ? "" : " (" + e.getCause() + ")"),
           e);
     }
-    List<NodeInfo> founders = founders(config);
-    List<Integer> founderIds = founders.stream().map(NodeInfo::id).toList();
+    // A joining node knows no founders: it must never create a map of its own.
+    List<NodeInfo> founders = config.cluster().joins() ? List.of() : founders(config);
     ReplicaNode node;
     ClusterMap stored;
     try {
       stored = ClusterManager.decodeStored(ReplicaNode.storedClusterMap(engine));
-      NodeTopology topology = stored == null ? null : ClusterManager.topology(stored, founderIds);
+      NodeConfig nodeConfig = config.node();
+      if (stored == null && config.cluster().joins()) {
+        stored = join(config);
+      }
+      if (stored != null) {
+        nodeConfig = nodeConfig.withPeers(peersOf(stored, nodeConfig));
+      }
+      NodeTopology topology = stored == null ? null : ClusterManager.topology(stored);
       // owns the engine from here on
-      node =
-          ReplicaNode.start(config.node(), engine, () -> System.nanoTime() / 1_000_000, topology);
+      node = ReplicaNode.start(nodeConfig, engine, () -> System.nanoTime() / 1_000_000, topology);
     } catch (CorruptClusterMapException e) {
       engine.close();
       throw new ConfigException(
@@ -119,10 +127,12 @@ public final class QuorumKvServer implements AutoCloseable {
     server.cluster =
         new ClusterManager(
             node,
+            self(config),
             founders,
             config.cluster().segments(),
             config.cluster().replicationFactor(),
             config.cluster().balance(),
+            config.cluster().maxConcurrentMoves(),
             stored,
             timeout.toMillis());
     server.cluster.start();
@@ -149,6 +159,49 @@ public final class QuorumKvServer implements AutoCloseable {
       LOG.info("node {}: SQL clients on {}", config.node().nodeId(), server.sql.address());
     }
     return server;
+  }
+
+  /**
+   * Joins the cluster of {@code config}'s seeds: the map that holds this node.
+   *
+   * @throws ConfigException if it cannot (no seed answers, the id is taken, ...)
+   */
+  private static ClusterMap join(ServerConfig config) {
+    NodeConfig n = config.node();
+    NodeInfo self =
+        new NodeInfo(
+            n.nodeId(), n.zone(), n.host() + ":" + n.peerPort(), ClusterMap.NodeState.ACTIVE);
+    try {
+      return ClusterJoin.join(
+              config.cluster().seeds(), self, Duration.ofMillis(n.defaultTimeoutMillis()))
+          .map();
+    } catch (ClusterJoin.JoinException e) {
+      throw new ConfigException("node " + n.nodeId() + " cannot join: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConfigException("node " + n.nodeId() + " was interrupted while joining", e);
+    }
+  }
+
+  /**
+   * The peers of a node with {@code map}: the map's nodes (with their addresses there) and those of
+   * its own configuration that the map does not name.
+   */
+  private static Map<Integer, InetSocketAddress> peersOf(ClusterMap map, NodeConfig n) {
+    Map<Integer, InetSocketAddress> peers = new TreeMap<>(n.peers());
+    for (NodeInfo i : map.nodes()) {
+      if (i.id() != n.nodeId()) {
+        peers.put(i.id(), ClusterManager.peerAddress(i.address()));
+      }
+    }
+    return peers;
+  }
+
+  /** This node as {@code config} describes it. */
+  private static NodeInfo self(ServerConfig config) {
+    NodeConfig n = config.node();
+    return new NodeInfo(
+        n.nodeId(), n.zone(), n.host() + ":" + n.peerPort(), ClusterMap.NodeState.ACTIVE);
   }
 
   /** The nodes of {@code config} (this one and its peers) with their zones and peer addresses. */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.TreeMap;
  * client.port    = 7200                    # optional; absent = no native clients
  * sql.port       = 7300                    # optional; absent = no SQL endpoint (JDBC, shell)
  * peers          = 1=127.0.0.2:7100, 2=127.0.0.3:7100, 3=127.0.0.4:7100   # may include this node
+ * cluster.seeds  = 127.0.0.2:7200, 127.0.0.3:7200  # instead of peers: join a running cluster
  * peer.zones     = 2=campus-b, 3=campus-c  # optional: the peers' zones, shown by cluster commands
  * data.dir       = /var/lib/quorumkv/node1 # required
  * engine.kind    = bitcask                 # memory | bitcask | lsm
@@ -36,6 +38,7 @@ import java.util.TreeMap;
  * cluster.segments = 64                    # power of two: segments of a new cluster's map
  * cluster.replication.factor = 3           # replicas per segment
  * cluster.balance = true                   # false: this node never drives segment moves
+ * cluster.max-concurrent-moves = 4         # segments the leading node moves at once
  * rebalance.max-bytes-per-sec = 16777216   # settle rate per node while a segment moves; 0 = no limit
  * request.timeout.ms, max.frame.bytes, io.threads, random.seed,
  * paxos.attempt.timeout.ms, paxos.backoff.base.ms, paxos.backoff.max.ms, paxos.window.size
@@ -64,12 +67,30 @@ public record ServerConfig(
    * @param segments the segment count of a new cluster's map (a power of two)
    * @param replicationFactor replicas per segment
    * @param balance whether this node may drive segment moves
+   * @param maxConcurrentMoves how many segments this node moves at once when it leads
    * @param rebalanceBytesPerSecond the settle rate per node during a move (0: unlimited)
+   * @param seeds native client addresses of nodes of a running cluster this node joins (empty: it
+   *     is one of the founders, configured with {@code peers})
    */
   public record Cluster(
-      int segments, int replicationFactor, boolean balance, long rebalanceBytesPerSecond) {
-    /** The defaults: 64 segments, 3 replicas, balancing on, 16 MiB/s per node. */
-    public static final Cluster DEFAULTS = new Cluster(64, 3, true, 16L << 20);
+      int segments,
+      int replicationFactor,
+      boolean balance,
+      int maxConcurrentMoves,
+      long rebalanceBytesPerSecond,
+      List<InetSocketAddress> seeds) {
+    /** The defaults: 64 segments, 3 replicas, balancing on, 4 moves at once, 16 MiB/s, no seeds. */
+    public static final Cluster DEFAULTS = new Cluster(64, 3, true, 4, 16L << 20, List.of());
+
+    /** Copies. */
+    public Cluster {
+      seeds = List.copyOf(seeds);
+    }
+
+    /** Whether this node joins a running cluster (through {@link #seeds}). */
+    public boolean joins() {
+      return !seeds.isEmpty();
+    }
   }
 
   /** The keys a file may contain (besides {@code engine.option.*}). */
@@ -97,7 +118,9 @@ public record ServerConfig(
           "cluster.segments",
           "cluster.replication.factor",
           "cluster.balance",
-          "rebalance.max-bytes-per-sec");
+          "cluster.max-concurrent-moves",
+          "rebalance.max-bytes-per-sec",
+          "cluster.seeds");
 
   private static final String ENGINE_OPTION = "engine.option.";
 
@@ -286,7 +309,18 @@ public record ServerConfig(
       String host = required("listen.address");
       int peerPort = (int) number("peer.port", required("peer.port"), 1, 65535);
       int clientPort = (int) number("client.port", 1, 65535, -1);
-      Map<Integer, InetSocketAddress> peers = peers(id, host, peerPort);
+      List<InetSocketAddress> seeds = seeds();
+      Map<Integer, InetSocketAddress> peers;
+      if (seeds.isEmpty()) {
+        peers = peers(id, host, peerPort);
+      } else if (entries.containsKey("peers")) {
+        throw error(
+            "cluster.seeds",
+            "give either peers (a founding node) or cluster.seeds (a node joining a running"
+                + " cluster), not both");
+      } else {
+        peers = Map.of(); // from the cluster map
+      }
       Path dataDir = Path.of(required("data.dir"));
       String engine = required("engine.kind");
       if (!List.of("memory", "bitcask", "lsm").contains(engine)) {
@@ -335,7 +369,9 @@ public record ServerConfig(
               segments,
               (int) number("cluster.replication.factor", 1, 15, 3),
               bool("cluster.balance", true),
-              number("rebalance.max-bytes-per-sec", 0, Long.MAX_VALUE, 16L << 20));
+              (int) number("cluster.max-concurrent-moves", 1, 64, 4),
+              number("rebalance.max-bytes-per-sec", 0, Long.MAX_VALUE, 16L << 20),
+              seeds);
       return new ServerConfig(
           node, dataDir, engine, options, sqlPort, zones(id, zone, peers), cluster);
     }
@@ -367,6 +403,25 @@ public record ServerConfig(
             "this node (" + self + ") is listed in zone " + listed + " but node.zone is " + zone);
       }
       return zones;
+    }
+
+    private List<InetSocketAddress> seeds() {
+      Entry e = entries.get("cluster.seeds");
+      if (e == null) {
+        return List.of();
+      }
+      List<InetSocketAddress> seeds = new ArrayList<>();
+      for (String item : e.value().split(",")) {
+        String s = item.strip();
+        int colon = s.lastIndexOf(':');
+        if (colon <= 0 || colon == s.length() - 1) {
+          throw error(
+              "cluster.seeds", "expected 'host:port' (a node's client port), got '" + s + "'");
+        }
+        int port = (int) number("cluster.seeds", s.substring(colon + 1).strip(), 1, 65535);
+        seeds.add(new InetSocketAddress(s.substring(0, colon).strip(), port));
+      }
+      return seeds;
     }
 
     private Map<Integer, InetSocketAddress> peers(int self, String host, int peerPort) {

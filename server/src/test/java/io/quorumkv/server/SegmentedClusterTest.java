@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.quorumkv.placement.Balancer;
 import io.quorumkv.placement.ClusterMap;
 import io.quorumkv.placement.ClusterMap.NodeState;
-import io.quorumkv.placement.ClusterMap.Segment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -132,15 +131,7 @@ class SegmentedClusterTest {
   }
 
   private static boolean balanced(ClusterMap m) {
-    if (m.movingSegment() >= 0 || Balancer.nextMove(m).isPresent()) {
-      return false;
-    }
-    for (Segment g : m.segments()) {
-      if (g.replicas().size() != 3 || new HashSet<>(m.zonesOf(g.replicas())).size() != 3) {
-        return false;
-      }
-    }
-    return true;
+    return Balancer.settled(m);
   }
 
   /**

@@ -102,6 +102,29 @@ class ServerConfigTest {
   }
 
   @Test
+  void aJoiningNodeNamesSeedsInsteadOfPeers() {
+    String joiner =
+        VALID.replace(
+            "peers = 1=127.0.0.2:7100, 2=127.0.0.3:7100, 3=127.0.0.4:7100",
+            "cluster.seeds = 127.0.0.2:7200, localhost:7201");
+    ServerConfig c = ServerConfig.parse("node.properties", joiner);
+    assertThat(c.cluster().joins()).isTrue();
+    assertThat(c.cluster().seeds())
+        .containsExactly(
+            new InetSocketAddress("127.0.0.2", 7200), new InetSocketAddress("localhost", 7201));
+    assertThat(c.node().peers()).isEmpty();
+    assertThat(ServerConfig.parse("n", VALID).cluster().joins()).isFalse();
+    assertThat(error(VALID + "cluster.seeds = 127.0.0.2:7200\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "cluster.seeds: give either peers (a founding node) or cluster.seeds");
+    assertThat(error(joiner.replace("127.0.0.2:7200", "127.0.0.2")))
+        .hasMessageContaining("cluster.seeds: expected 'host:port' (a node's client port)");
+    assertThat(error(joiner.replace("127.0.0.2:7200", "127.0.0.2:0")))
+        .hasMessageContaining("cluster.seeds: expected a number in [1, 65535]");
+  }
+
+  @Test
   void missingAndRepeatedKeysAreErrors() {
     assertThat(error(VALID.replace("data.dir = /tmp/x", "")))
         .hasMessage("node.properties: missing required key 'data.dir'");

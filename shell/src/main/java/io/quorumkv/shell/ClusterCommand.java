@@ -73,7 +73,13 @@ final class ClusterCommand extends AbstractCommandHandler {
             "start",
             "QUORUMKV_START_NODE",
             1,
-            "Start a stopped node of the local cluster: !start NODE"));
+            "Start a stopped node of the local cluster: !start NODE"),
+        new ClusterCommand(
+            sqlLine,
+            "add-node",
+            "QUORUMKV_ADD_NODE",
+            0,
+            "Add a node to the local cluster: it joins, and segments move to it"));
   }
 
   /** The SQL a command line runs, or null when it has too few arguments. */

@@ -46,14 +46,16 @@ import org.HdrHistogram.Histogram;
  * <pre>
  * ClusterBench [--engines bitcask,lsm] [--merging on,off] [--workloads cas,cas-hot,put,get]
  *              [--keys 100000] [--concurrency 64] [--seconds 10] [--warmup 3]
- *              [--nodes 3,6,9] [--rf 3]
+ *              [--nodes 3,6,9] [--rf 3] [--routing any,map]
  *              [--quick] [--dir DIR] [--out FILE] [--node-jvm-opts "-Xmx1g ..."]
  * </pre>
  *
  * <p>{@code --nodes} runs the whole benchmark once per cluster size (zones round-robin over three);
  * {@code --rf} is the replicas per segment ({@code cluster.replication.factor}; a value of at least
  * the node count makes every node replicate every key, as before segments). Each run starts
- * measuring once the balancer has placed every segment.
+ * measuring once the balancer has placed every segment. {@code --routing any} (default) sends each
+ * key to one node chosen among all (a node that does not replicate it forwards it one hop), {@code
+ * map} to a replica of its segment by the cluster map: the difference is the proxy's cost.
  */
 public final class ClusterBench {
   static final int VALUE_BYTES = 100;
@@ -77,7 +79,8 @@ public final class ClusterBench {
       List<String> nodeJvmOptions,
       String command,
       List<Integer> nodes,
-      int replicationFactor) {
+      int replicationFactor,
+      List<Boolean> routeByMap) {
     Options withTimes(double seconds, double warmup) {
       return new Options(
           engines,
@@ -92,7 +95,8 @@ public final class ClusterBench {
           nodeJvmOptions,
           command,
           nodes,
-          replicationFactor);
+          replicationFactor,
+          routeByMap);
     }
   }
 
@@ -170,24 +174,33 @@ public final class ClusterBench {
       Path dir)
       throws Exception {
     try (NodeProcesses nodes =
-            NodeProcesses.start(dir, kind, merging, o.nodeJvmOptions, size, o.replicationFactor);
-        QuorumClient client = nodes.client(Duration.ofSeconds(5))) {
-      long t0 = System.nanoTime();
-      load(client, o);
-      out.printf(
-          "%s merging=%s: loaded %d keys in %.1f s%n",
-          engine, merging, o.keys, (System.nanoTime() - t0) / 1e9);
-      // Every workload runs once unmeasured first: otherwise the first workload measured pays
-      // for the JIT compiling its paths (and the load's leftovers) in its window. A quick run
-      // measured read+CAS, always first, at about twice its steady CPU per pair that way.
-      Options warm = o.withTimes(o.warmup, 0);
-      for (String w : o.workloads) {
-        run(nodes, client, warm, engine, merging, w);
-      }
-      for (String w : o.workloads) {
-        Result r = run(nodes, client, o, engine, merging, w);
-        results.add(r);
-        out.println(line(r));
+        NodeProcesses.start(dir, kind, merging, o.nodeJvmOptions, size, o.replicationFactor)) {
+      boolean loaded = false;
+      for (boolean byMap : o.routeByMap) {
+        String label =
+            engine + (o.routeByMap.size() > 1 ? (byMap ? ", by map" : ", any node") : "");
+        try (QuorumClient client = nodes.client(Duration.ofSeconds(5), byMap)) {
+          if (!loaded) {
+            long t0 = System.nanoTime();
+            load(client, o);
+            out.printf(
+                "%s merging=%s: loaded %d keys in %.1f s%n",
+                engine, merging, o.keys, (System.nanoTime() - t0) / 1e9);
+            loaded = true;
+          }
+          // Every workload runs once unmeasured first: otherwise the first workload measured pays
+          // for the JIT compiling its paths (and the load's leftovers) in its window. A quick run
+          // measured read+CAS, always first, at about twice its steady CPU per pair that way.
+          Options warm = o.withTimes(o.warmup, 0);
+          for (String w : o.workloads) {
+            run(nodes, client, warm, label, merging, w);
+          }
+          for (String w : o.workloads) {
+            Result r = run(nodes, client, o, label, merging, w);
+            results.add(r);
+            out.println(line(r));
+          }
+        }
       }
     }
   }
@@ -205,6 +218,7 @@ public final class ClusterBench {
     List<String> jvm = List.of("-Xms512m", "-Xmx1g", "-XX:+UseParallelGC");
     List<Integer> nodes = List.of(3);
     int rf = 3;
+    List<Boolean> routing = List.of(false);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--engines" -> engines = List.of(args[++i].split(","));
@@ -236,6 +250,18 @@ public final class ClusterBench {
           nodes = List.copyOf(n);
         }
         case "--rf" -> rf = Integer.parseInt(args[++i]);
+        case "--routing" -> {
+          List<Boolean> r = new ArrayList<>();
+          for (String v : args[++i].split(",")) {
+            r.add(
+                switch (v) {
+                  case "map" -> true;
+                  case "any" -> false;
+                  default -> throw new IllegalArgumentException("--routing takes any,map");
+                });
+          }
+          routing = List.copyOf(r);
+        }
         case "--quick" -> {
           keys = 10_000;
           seconds = 3;
@@ -267,7 +293,8 @@ public final class ClusterBench {
         jvm,
         "bin/quorumkv bench-cluster " + String.join(" ", args),
         nodes,
-        rf);
+        rf,
+        routing);
   }
 
   static Bytes key(int i) {
@@ -287,7 +314,7 @@ public final class ClusterBench {
   }
 
   /** Writes every key (and the hot keys) once, with at least 256 puts in flight. */
-  private static void load(QuorumClient client, Options o) throws InterruptedException {
+  static void load(QuorumClient client, Options o) throws InterruptedException {
     AtomicLong next = new AtomicLong();
     AtomicLong failures = new AtomicLong();
     int total = o.keys + HOT_KEYS;

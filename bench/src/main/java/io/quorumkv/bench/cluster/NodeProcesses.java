@@ -4,6 +4,7 @@ import io.quorumkv.placement.Balancer;
 import io.quorumkv.placement.ClusterMap;
 import io.quorumkv.placement.ClusterMapCodec;
 import io.quorumkv.replication.client.QuorumClient;
+import io.quorumkv.replication.node.NodeTopology;
 import io.quorumkv.replication.paxos.Outcome;
 import io.quorumkv.server.cluster.ClusterManager;
 import java.io.IOException;
@@ -37,8 +38,14 @@ public final class NodeProcesses implements AutoCloseable {
   private static final long CLK_TCK = 100; // USER_HZ on Linux (getconf CLK_TCK)
 
   private final Path dir;
-  private final int size;
+  private int size;
+  private String engine;
+  private boolean merging;
+  private List<String> jvmOptions;
+  private int replicationFactor;
+  private String extraConfig = "";
   private final List<Process> processes = new ArrayList<>();
+  private ClusterMap placed;
   private final List<InetSocketAddress> clientAddresses = new ArrayList<>();
   private final List<InetSocketAddress> sqlAddresses = new ArrayList<>();
 
@@ -77,6 +84,26 @@ public final class NodeProcesses implements AutoCloseable {
       int size,
       int replicationFactor)
       throws IOException, InterruptedException {
+    return start(dir, engine, merging, jvmOptions, size, replicationFactor, "");
+  }
+
+  /**
+   * As {@link #start(Path, String, boolean, List, int, int)}, each node's config ending with {@code
+   * extraConfig} (more {@code key = value} lines, e.g. {@code rebalance.max-bytes-per-sec}); nodes
+   * that {@link #join} later get it too.
+   *
+   * @throws IOException if a node cannot be started
+   * @throws InterruptedException if interrupted while waiting for the nodes
+   */
+  public static NodeProcesses start(
+      Path dir,
+      String engine,
+      boolean merging,
+      List<String> jvmOptions,
+      int size,
+      int replicationFactor,
+      String extraConfig)
+      throws IOException, InterruptedException {
     deleteRecursively(dir);
     Files.createDirectories(dir);
     NodeProcesses n = new NodeProcesses(dir, size);
@@ -92,41 +119,19 @@ public final class NodeProcesses implements AutoCloseable {
       peers.append(i == 1 ? "" : ", ").append(i + "=" + host(i) + ":" + peerPorts[i]);
       zones.append(i == 1 ? "" : ", ").append(i + "=" + zone(i));
     }
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    n.engine = engine;
+    n.merging = merging;
+    n.jvmOptions = List.copyOf(jvmOptions);
+    n.replicationFactor = replicationFactor;
+    n.extraConfig = extraConfig;
     try {
       for (int i = 1; i <= size; i++) {
-        Path conf = dir.resolve("node" + i + ".properties");
-        Files.writeString(
-            conf,
-            String.join(
-                "\n",
-                "node.id = " + i,
-                "node.zone = " + zone(i),
-                "listen.address = " + host(i),
-                "peer.port = " + peerPorts[i],
-                "client.port = " + clientPorts[i],
-                "sql.port = " + sqlPorts[i],
-                "peers = " + peers,
-                "peer.zones = " + zones,
-                "cluster.replication.factor = " + replicationFactor,
-                "data.dir = " + dir.resolve("node" + i).toAbsolutePath(),
-                "engine.kind = " + engine,
-                "peer.merging = " + merging,
-                "request.timeout.ms = 5000",
-                ""),
-            StandardCharsets.UTF_8);
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.quorumkv.server.QuorumKvServer");
-        cmd.add(conf.toString());
-        Path log = dir.resolve("node" + i + ".log");
-        n.processes.add(
-            new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
-        n.clientAddresses.add(new InetSocketAddress(host(i), clientPorts[i]));
-        n.sqlAddresses.add(new InetSocketAddress(host(i), sqlPorts[i]));
+        n.launch(
+            i,
+            peerPorts[i],
+            clientPorts[i],
+            sqlPorts[i],
+            "peers = " + peers + "\npeer.zones = " + zones);
       }
       n.awaitReady();
       n.awaitPlaced(Math.min(replicationFactor, size));
@@ -135,6 +140,76 @@ public final class NodeProcesses implements AutoCloseable {
       throw e;
     }
     return n;
+  }
+
+  private void launch(int i, int peerPort, int clientPort, int sqlPort, String placement)
+      throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path conf = dir.resolve("node" + i + ".properties");
+    Files.writeString(
+        conf,
+        String.join(
+            "\n",
+            "node.id = " + i,
+            "node.zone = " + zone(i),
+            "listen.address = " + host(i),
+            "peer.port = " + peerPort,
+            "client.port = " + clientPort,
+            "sql.port = " + sqlPort,
+            placement,
+            "cluster.replication.factor = " + replicationFactor,
+            "data.dir = " + dir.resolve("node" + i).toAbsolutePath(),
+            "engine.kind = " + engine,
+            "peer.merging = " + merging,
+            "request.timeout.ms = 5000",
+            extraConfig,
+            ""),
+        StandardCharsets.UTF_8);
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.addAll(jvmOptions);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("io.quorumkv.server.QuorumKvServer");
+    cmd.add(conf.toString());
+    Path log = dir.resolve("node" + i + ".log");
+    processes.add(
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start());
+    clientAddresses.add(new InetSocketAddress(host(i), clientPort));
+    sqlAddresses.add(new InetSocketAddress(host(i), sqlPort));
+  }
+
+  /**
+   * Starts {@code count} more nodes (ids {@code size + 1...}, zones round-robin) that join the
+   * running cluster through the first three nodes' client ports ({@code cluster.seeds}), and waits
+   * until each serves; the balancer then moves segments to them (not waited for).
+   *
+   * @throws IOException if a node cannot be started
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public void join(int count) throws IOException, InterruptedException {
+    StringBuilder seeds = new StringBuilder();
+    for (int i = 1; i <= Math.min(3, size); i++) {
+      InetSocketAddress a = clientAddresses.get(i - 1);
+      seeds.append(i == 1 ? "" : ", ").append(a.getHostString()).append(':').append(a.getPort());
+    }
+    for (int k = 0; k < count; k++) {
+      int i = size + 1;
+      launch(
+          i, freePort(host(i)), freePort(host(i)), freePort(host(i)), "cluster.seeds = " + seeds);
+      size = i;
+    }
+    awaitReady();
+  }
+
+  /** The stored cluster map now (read linearizably), or {@code null} if it cannot be read. */
+  public ClusterMap map(QuorumClient client) throws InterruptedException {
+    try {
+      Outcome.ReadOk r = client.get(ClusterManager.mapKey()).get(10, TimeUnit.SECONDS);
+      return r.value() == null ? null : ClusterMapCodec.decode(r.value().toByteArray());
+    } catch (ExecutionException | TimeoutException e) {
+      return null;
+    }
   }
 
   /** The loopback address of node {@code node} (1-based). */
@@ -158,11 +233,23 @@ public final class NodeProcesses implements AutoCloseable {
     return size;
   }
 
-  /** A client of all nodes. */
+  /** A client of all nodes that sends each key to any node (a non-replica forwards it). */
   public QuorumClient client(Duration timeout) {
+    return client(timeout, false);
+  }
+
+  /**
+   * A client of all nodes; with {@code byMap} it sends each key to a replica of its segment, by the
+   * cluster map as placed when the cluster started (the benchmark moves nothing after that).
+   */
+  public QuorumClient client(Duration timeout, boolean byMap) {
     QuorumClient.Builder b = QuorumClient.builder().timeout(timeout).attempts(3);
     for (int i = 1; i <= size; i++) {
       b.node(i, clientAddresses.get(i - 1));
+    }
+    if (byMap) {
+      NodeTopology topology = ClusterManager.topology(placed);
+      b.groups(topology::configOf);
     }
     return b.build();
   }
@@ -205,9 +292,9 @@ public final class NodeProcesses implements AutoCloseable {
           Outcome.ReadOk r = c.get(ClusterManager.mapKey()).get(10, TimeUnit.SECONDS);
           if (r.value() != null) {
             ClusterMap m = ClusterMapCodec.decode(r.value().toByteArray());
-            if (m.movingSegment() < 0
-                && Balancer.nextMove(m).isEmpty()
+            if (Balancer.settled(m)
                 && m.segments().stream().allMatch(g -> g.replicas().size() == replicas)) {
+              placed = m;
               return;
             }
           }

@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * dials it, and that the connection comes from that peer's configured address. A lost connection is
  * re-dialed with exponential backoff (50 ms to 2 s, jittered). A malformed or oversized frame
  * closes only that connection (see {@link ProtocolErrorHandler}).
+ *
+ * <p>The peers are those of the node's configuration plus those added later ({@link #addPeer}: a
+ * node that joined the cluster map, or moved).
  *
  * <p>Messages go through {@link PeerSender} (dynamic merging, drop on backpressure); a message to a
  * peer without a live connection is dropped, which the protocol tolerates. Thread-safe.
@@ -62,6 +66,7 @@ final class PeerNetwork implements AutoCloseable {
   private final NodeConfig config;
   private final EventLoopGroup io;
   private final Sink sink;
+  private final Map<Integer, InetSocketAddress> peers;
   private final Map<Integer, PeerSender> senders = new ConcurrentHashMap<>();
   private final Map<Integer, Integer> failedDials = new ConcurrentHashMap<>();
   private final Random jitter;
@@ -74,6 +79,8 @@ final class PeerNetwork implements AutoCloseable {
     this.config = config;
     this.io = io;
     this.sink = sink;
+    this.peers = new ConcurrentHashMap<>(config.peers());
+    peers.remove(config.nodeId());
     this.jitter = new Random(config.seed() ^ 0x7eed);
   }
 
@@ -90,11 +97,38 @@ final class PeerNetwork implements AutoCloseable {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(initializer(-1));
     server = bind(b, config.host(), config.peerPort(), "peer");
-    for (int peer : config.peers().keySet()) {
+    for (int peer : peers.keySet()) {
       if (peer > config.nodeId()) {
         dial(peer);
       }
     }
+  }
+
+  /**
+   * Adds (or readdresses) peer {@code id} at {@code address}; dials it if this node is the one to
+   * dial. Whether anything changed.
+   */
+  boolean addPeer(int id, InetSocketAddress address) {
+    if (id == config.nodeId()) {
+      return false;
+    }
+    InetSocketAddress old = peers.put(id, address);
+    if (address.equals(old)) {
+      return false;
+    }
+    LOG.info("node {}: peer {} at {}", config.nodeId(), id, address);
+    PeerSender s = senders.get(id);
+    if (old != null && s != null) {
+      s.channel().close(); // the old address: reconnect to the new one (redial is scheduled)
+    } else if (old == null && id > config.nodeId() && server != null) {
+      dial(id);
+    }
+    return true;
+  }
+
+  /** The ids of the current peers. */
+  Set<Integer> peerIds() {
+    return peers.keySet();
   }
 
   /** The bound peer address (useful with port 0). */
@@ -136,10 +170,10 @@ final class PeerNetwork implements AutoCloseable {
   }
 
   private void dial(int peer) {
-    if (closed) {
-      return;
+    InetSocketAddress remote = peers.get(peer);
+    if (closed || remote == null) {
+      return; // closing
     }
-    InetSocketAddress remote = config.peers().get(peer);
     Bootstrap b =
         new Bootstrap()
             .group(io)
@@ -279,9 +313,9 @@ final class PeerNetwork implements AutoCloseable {
     }
 
     private String checkHello(Channel ch, int sender) {
-      InetSocketAddress expected = config.peers().get(sender);
+      InetSocketAddress expected = peers.get(sender);
       if (expected == null) {
-        return "node " + sender + " is not a configured peer";
+        return "node " + sender + " is neither a configured peer nor in the cluster map";
       }
       if (sender >= config.nodeId()) {
         return "node " + sender + " should be dialed by this node, not dial it";

@@ -38,6 +38,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +96,10 @@ public final class ReplicaNode implements AutoCloseable {
   public static final String TABLE = "paxos";
 
   private static final int MAX_KEYS_PER_LISTING = 10_000;
+  private static final long LISTING_RESEND_MILLIS = 250;
+  private static final long NEWER_MAP_WAIT_MILLIS = 2_000;
+  private static final long NEWER_MAP_POLL_MILLIS = 20;
+  private static final String NOT_A_REPLICA = " is no replica of the key either";
 
   /** How long past a forwarded request's own timeout its answer is awaited. */
   private static final long FORWARD_GRACE_MILLIS = 200;
@@ -121,7 +126,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final AtomicLong nextSettleTag = new AtomicLong(1);
   private final Map<Long, CompletableFuture<Long>> remoteSettles = new ConcurrentHashMap<>();
   private volatile LongConsumer mapListener;
-  private volatile long rebalanceBytesPerSecond;
+  private final SettleThrottle settleThrottle = new SettleThrottle(0);
   private final AtomicLong forwards = new AtomicLong();
   private final AtomicLong forwardsServed = new AtomicLong();
 
@@ -162,6 +167,7 @@ public final class ReplicaNode implements AutoCloseable {
   private final AtomicLong writeBatches = new AtomicLong();
   private final AtomicLong lazyWrites = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong movedRetries = new AtomicLong();
   private volatile boolean failed;
   private volatile boolean closed;
 
@@ -465,7 +471,7 @@ public final class ReplicaNode implements AutoCloseable {
                     this::topology,
                     this::submit,
                     loop,
-                    rebalanceBytesPerSecond)
+                    settleThrottle)
                 .run());
   }
 
@@ -510,10 +516,7 @@ public final class ReplicaNode implements AutoCloseable {
    * for client traffic. Applies to settles started afterwards.
    */
   public void setRebalanceBytesPerSecond(long bytesPerSecond) {
-    if (bytesPerSecond < 0) {
-      throw new IllegalArgumentException("negative rate " + bytesPerSecond);
-    }
-    rebalanceBytesPerSecond = bytesPerSecond;
+    settleThrottle.setRate(bytesPerSecond);
   }
 
   /**
@@ -526,8 +529,13 @@ public final class ReplicaNode implements AutoCloseable {
     if (node == id()) {
       return settleSegment(segment, epoch, timeoutMillis);
     }
-    long tag = nextSettleTag.getAndIncrement();
     CompletableFuture<Long> f = new CompletableFuture<>();
+    if (!network.connected(node)) {
+      // the request would be dropped: say so now, the caller asks again later
+      f.completeExceptionally(new IllegalStateException("node " + node + " is not connected"));
+      return f;
+    }
+    long tag = nextSettleTag.getAndIncrement();
     remoteSettles.put(tag, f);
     f.whenComplete((n, t) -> remoteSettles.remove(tag));
     int timeout =
@@ -549,7 +557,7 @@ public final class ReplicaNode implements AutoCloseable {
 
   /** Tells every peer this node's map version (after it changed the map). */
   public void announceMapVersion(long version) {
-    for (int peer : config.peers().keySet()) {
+    for (int peer : network.peerIds()) {
       network.send(peer, new NodeMessage.MapVersion(version));
     }
   }
@@ -595,6 +603,20 @@ public final class ReplicaNode implements AutoCloseable {
   /** The bound client address, or {@code null} if this node serves no native clients. */
   public InetSocketAddress clientAddress() {
     return clientServer == null ? null : clientServer.localAddress();
+  }
+
+  /**
+   * Adds peer {@code id} at {@code peerAddress}, or moves it there (a node that joined the cluster
+   * map after this node started, or one whose address changed); this node connects to it. Peers are
+   * never removed while the node runs.
+   */
+  public void addPeer(int id, InetSocketAddress peerAddress) {
+    network.addPeer(id, peerAddress);
+  }
+
+  /** The ids of this node's peers now (configured and added), unordered. */
+  public Set<Integer> peerIds() {
+    return Set.copyOf(network.peerIds());
   }
 
   /** Whether the connection to {@code peer} is up. */
@@ -677,7 +699,6 @@ public final class ReplicaNode implements AutoCloseable {
       boolean retry,
       long timeoutMillis,
       Consumer<Outcome> callback) {
-    boolean write = operation.isWrite();
     requests.incrementAndGet();
     Runnable task =
         () -> {
@@ -716,12 +737,38 @@ public final class ReplicaNode implements AutoCloseable {
       Consumer<Outcome> callback) {
     boolean write = operation.isWrite();
     long opId = nextOpId++;
-    waiting.put(opId, new Waiter(write, callback));
     long now = clock.getAsLong();
+    long deadline = now + timeoutMillis;
+    Consumer<Outcome> answer = callback;
+    if (!(operation instanceof Operation.Settle)) {
+      // The key's segment may move away from this node while the request runs: the replica then
+      // gives up on it (Unknown if a proposal went out). Its new group holds the key's state,
+      // exactly-once window included, so the request goes on there under the same id, flagged as
+      // a retry: it applies at most once either way, and the client sees the answer it expects.
+      answer =
+          outcome -> {
+            long left = deadline - clock.getAsLong();
+            if ((outcome instanceof CasResult.Unknown || outcome instanceof Outcome.Failed)
+                && left > 0
+                && !closed
+                && !topology.configOf(key).contains(id())) {
+              movedRetries.incrementAndGet();
+              Runnable again =
+                  () -> forward(key, operation, requestId, retry || write, left, callback);
+              if (loop.inEventLoop()) {
+                again.run();
+              } else {
+                runOnLoop(again);
+              }
+            } else {
+              callback.accept(outcome);
+            }
+          };
+    }
+    waiting.put(opId, new Waiter(write, answer));
     absorb(
         replica.submit(
-            new ClientRequest(
-                opId, key, operation, write ? requestId : null, retry, now + timeoutMillis),
+            new ClientRequest(opId, key, operation, write ? requestId : null, retry, deadline),
             now));
   }
 
@@ -783,7 +830,26 @@ public final class ReplicaNode implements AutoCloseable {
             },
             timeoutMillis + FORWARD_GRACE_MILLIS,
             TimeUnit.MILLISECONDS);
-    forwarded.put(tag, new Forwarded(write, callback, expiry));
+    long deadline = clock.getAsLong() + timeoutMillis;
+    Consumer<Outcome> answer =
+        o -> {
+          long left = deadline - clock.getAsLong();
+          if (o instanceof Outcome.Failed failedThere
+              && failedThere.reason().endsWith(NOT_A_REPLICA)
+              && left > NEWER_MAP_POLL_MILLIS
+              && !closed) {
+            // Certainly not applied there, and this node's map is behind: ask for the newer one
+            // and send the request where that map says, under the same id.
+            mapHint(-1);
+            loop.schedule(
+                () -> submit(key, operation, requestId, retry, left, callback),
+                NEWER_MAP_POLL_MILLIS * 5,
+                TimeUnit.MILLISECONDS);
+            return;
+          }
+          callback.accept(o);
+        };
+    forwarded.put(tag, new Forwarded(write, answer, expiry));
     forwards.incrementAndGet();
     network.send(to, new NodeMessage.Forward(tag, Bytes.wrap(body)));
   }
@@ -827,11 +893,22 @@ public final class ReplicaNode implements AutoCloseable {
             return;
           }
           if (d instanceof Operation.Decision.Skip) {
-            callback.accept(
-                retry
-                    ? new CasResult.Unknown(
-                        "retried conditional write: an earlier attempt may still complete")
-                    : new CasResult.NotApplied(r.value(), r.version()));
+            if (!retry) {
+              callback.accept(new CasResult.NotApplied(r.value(), r.version()));
+              return;
+            }
+            // A retry whose condition fails now: an earlier attempt may be what changed the key.
+            // Ask the key's exactly-once window under the request's id with a write that can never
+            // apply (no version is -1): the replica answers the earlier attempt's outcome if it
+            // remembers it, and Unknown otherwise.
+            forward(
+                key,
+                new Operation.CasVersion(
+                    -1, r.value() == null ? Bytes.wrap(new byte[0]) : r.value()),
+                requestId,
+                true,
+                Math.max(1, deadline - clock.getAsLong()),
+                callback);
             return;
           }
           Bytes value = ((Operation.Decision.Write) d).value();
@@ -878,14 +955,39 @@ public final class ReplicaNode implements AutoCloseable {
             return;
           }
           if (!topology.configOf(req.key()).contains(id())) {
-            reply.accept(new Outcome.Failed("node " + id() + " is no replica of the key either"));
-            return;
+            mapHint(-1); // the sender's map says this node replicates the key: ours may be behind
           }
-          forwardsServed.incrementAndGet();
-          requests.incrementAndGet();
-          coordinate(
-              req.key(), req.operation(), req.requestId(), req.retry(), req.timeoutMillis(), reply);
+          serveForwardWhenReplica(req, reply, clock.getAsLong() + NEWER_MAP_WAIT_MILLIS);
         });
+  }
+
+  /**
+   * Coordinates a forwarded request once this node replicates its key (replica thread). A sender
+   * that forwards a key here usually adopted a newer map than this node: this node is about to
+   * adopt it too (the hint asks for it at once), so the request waits for that briefly instead of
+   * failing. Past the wait, it is refused as certainly not applied.
+   */
+  private void serveForwardWhenReplica(
+      ClientMessage.Request req, Consumer<Outcome> reply, long waitUntil) {
+    if (closed || failed) {
+      reply.accept(new Outcome.Failed("node " + id() + " is not serving"));
+      return;
+    }
+    if (!topology.configOf(req.key()).contains(id())) {
+      if (clock.getAsLong() >= waitUntil) {
+        reply.accept(new Outcome.Failed("node " + id() + NOT_A_REPLICA));
+        return;
+      }
+      loop.schedule(
+          () -> serveForwardWhenReplica(req, reply, waitUntil),
+          NEWER_MAP_POLL_MILLIS,
+          TimeUnit.MILLISECONDS);
+      return;
+    }
+    forwardsServed.incrementAndGet();
+    requests.incrementAndGet();
+    coordinate(
+        req.key(), req.operation(), req.requestId(), req.retry(), req.timeoutMillis(), reply);
   }
 
   private void onForwardReply(int from, NodeMessage.ForwardReply r) {
@@ -1139,10 +1241,26 @@ public final class ReplicaNode implements AutoCloseable {
     KeyQuery q = new KeyQuery(topology);
     keyQueries.put(qid, q);
     q.result.whenComplete((p, t) -> keyQueries.remove(qid));
-    for (int peer : config.peers().keySet()) {
-      network.send(peer, new NodeMessage.ListKeys(qid, start, end, lim));
+    NodeMessage.ListKeys ask = new NodeMessage.ListKeys(qid, start, end, lim);
+    for (int peer : network.peerIds()) {
+      network.send(peer, ask);
     }
     try {
+      // Peers without a connection yet (this node just started, a peer just joined) drop the
+      // question: ask those that did not answer again until the deadline.
+      ScheduledFuture<?> again =
+          io.scheduleWithFixedDelay(
+              () -> {
+                for (int peer : network.peerIds()) {
+                  if (!q.answered(peer)) {
+                    network.send(peer, ask);
+                  }
+                }
+              },
+              LISTING_RESEND_MILLIS,
+              LISTING_RESEND_MILLIS,
+              TimeUnit.MILLISECONDS);
+      q.result.whenComplete((p, t) -> again.cancel(false));
       callbacks.execute(
           () -> {
             try {
@@ -1272,6 +1390,10 @@ public final class ReplicaNode implements AutoCloseable {
 
     KeyQuery(NodeTopology topology) {
       this.topology = topology;
+    }
+
+    synchronized boolean answered(int from) {
+      return answers.containsKey(from);
     }
 
     synchronized void add(int from, NodeMessage.KeyList l) {
@@ -1412,6 +1534,7 @@ public final class ReplicaNode implements AutoCloseable {
     Map<String, Long> m = new LinkedHashMap<>();
     m.put("requests", requests.get());
     m.put("requests.forwarded", forwards.get());
+    m.put("requests.retried-after-move", movedRetries.get());
     m.put("requests.forwarded.served", forwardsServed.get());
     m.put("state.writes", writes.get());
     m.put("state.batches", writeBatches.get());

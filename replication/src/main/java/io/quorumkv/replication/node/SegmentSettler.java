@@ -20,14 +20,6 @@ import java.util.function.Supplier;
  * for: settles under another configuration prove nothing about this move.
  */
 final class SegmentSettler {
-  /**
-   * Settles in flight at once: enough to hide a round trip, few enough to leave room for clients.
-   */
-  static final int IN_FLIGHT = 32;
-
-  /** Settles in flight at once under a throttle, which meters settles as they complete. */
-  static final int IN_FLIGHT_THROTTLED = 4;
-
   private static final long RETRY_DELAY_MILLIS = 20;
   private static final long PER_KEY_TIMEOUT_MILLIS = 2_000;
 
@@ -46,13 +38,10 @@ final class SegmentSettler {
   private final Supplier<NodeTopology> topology;
   private final Submitter submitter;
   private final ScheduledExecutorService timer;
-  private final long bytesPerSecond;
+  private final SettleThrottle throttle;
   private final CompletableFuture<Long> done = new CompletableFuture<>();
   private int next;
   private int settled;
-
-  /** When (clock millis) the throttle lets the next settle start; guarded by this. */
-  private double allowedAt;
 
   SegmentSettler(
       int node,
@@ -64,7 +53,7 @@ final class SegmentSettler {
       Supplier<NodeTopology> topology,
       Submitter submitter,
       ScheduledExecutorService timer,
-      long bytesPerSecond) {
+      SettleThrottle throttle) {
     this.node = node;
     this.segment = segment;
     this.epoch = epoch;
@@ -74,7 +63,7 @@ final class SegmentSettler {
     this.topology = topology;
     this.submitter = submitter;
     this.timer = timer;
-    this.bytesPerSecond = bytesPerSecond;
+    this.throttle = throttle;
   }
 
   CompletableFuture<Long> run() {
@@ -82,7 +71,7 @@ final class SegmentSettler {
       done.complete(0L);
       return done;
     }
-    int start = Math.min(bytesPerSecond > 0 ? IN_FLIGHT_THROTTLED : IN_FLIGHT, keys.size());
+    int start = Math.min(throttle.inFlight(), keys.size());
     for (int i = 0; i < start; i++) {
       settleNext();
     }
@@ -94,18 +83,11 @@ final class SegmentSettler {
       return;
     }
     Bytes key = keys.get(next++);
-    long wait = (long) Math.ceil(allowedAt - clock.getAsLong());
+    long wait = throttle.delayMillis(clock.getAsLong());
     if (wait > 0) {
       timer.schedule(() -> settle(key), wait, TimeUnit.MILLISECONDS);
     } else {
       settle(key);
-    }
-  }
-
-  /** Charges a settled key's bytes to the throttle. */
-  private synchronized void charge(long bytes) {
-    if (bytesPerSecond > 0) {
-      allowedAt = Math.max(allowedAt, clock.getAsLong()) + bytes * 1000.0 / bytesPerSecond;
     }
   }
 
@@ -146,7 +128,8 @@ final class SegmentSettler {
         .whenComplete(
             (o, t) -> {
               if (o instanceof Outcome.ReadOk r) {
-                charge(key.length() + (r.value() == null ? 0 : r.value().length()));
+                throttle.charge(
+                    key.length() + (r.value() == null ? 0 : r.value().length()), clock.getAsLong());
                 boolean last;
                 synchronized (this) {
                   last = ++settled == keys.size();

@@ -53,8 +53,13 @@ class SegmentSettlerTest {
 
   private SegmentSettler settler(
       List<Bytes> keys, long timeoutMillis, SegmentSettler.Submitter s, long rate) {
+    return settler(keys, timeoutMillis, s, new SettleThrottle(rate));
+  }
+
+  private SegmentSettler settler(
+      List<Bytes> keys, long timeoutMillis, SegmentSettler.Submitter s, SettleThrottle throttle) {
     return new SegmentSettler(
-        1, 0, 5, keys, clock.getAsLong() + timeoutMillis, clock, topology::get, s, timer, rate);
+        1, 0, 5, keys, clock.getAsLong() + timeoutMillis, clock, topology::get, s, timer, throttle);
   }
 
   @Test
@@ -135,8 +140,8 @@ class SegmentSettlerTest {
 
   @Test
   void theThrottleSpacesSettlesByTheirBytes() throws Exception {
-    // 10 keys of ~1,000 bytes at 20,000 bytes/s, the first 4 at once (IN_FLIGHT_THROTTLED): each
-    // completion then charges 50 ms, so the last starts no sooner than 300 ms in.
+    // 10 keys of ~1,000 bytes at 20,000 bytes/s, one in flight (the rate is below 64 KiB/s): each
+    // completion charges 50 ms, so the last starts no sooner than 450 ms in.
     Bytes value = Bytes.wrap(new byte[998]);
     List<Long> starts = Collections.synchronizedList(new ArrayList<>());
     long begin = clock.getAsLong();
@@ -151,6 +156,33 @@ class SegmentSettlerTest {
         .run()
         .get(20, TimeUnit.SECONDS);
     assertThat(starts).hasSize(10);
-    assertThat(Collections.max(starts)).isGreaterThanOrEqualTo(250);
+    assertThat(Collections.max(starts)).isGreaterThanOrEqualTo(400);
+  }
+
+  @Test
+  void segmentsSettledAtOnceShareTheNodesRate() throws Exception {
+    // Two segments of 5 keys each through one throttle of 20,000 bytes/s: 10 charges of 50 ms in
+    // all, so the last settle starts no sooner than 450 ms in (each alone would be done by 200).
+    Bytes value = Bytes.wrap(new byte[998]);
+    SettleThrottle shared = new SettleThrottle(20_000);
+    List<Long> starts = Collections.synchronizedList(new ArrayList<>());
+    long begin = clock.getAsLong();
+    SegmentSettler.Submitter s =
+        (key, op, id, retry, timeout) -> {
+          starts.add(clock.getAsLong() - begin);
+          return CompletableFuture.completedFuture(new Outcome.ReadOk(value, 1));
+        };
+    CompletableFuture<Long> a = settler(keys(5), 20_000, s, shared).run();
+    CompletableFuture<Long> b = settler(keys(5), 20_000, s, shared).run();
+    assertThat(a.get(20, TimeUnit.SECONDS) + b.get(20, TimeUnit.SECONDS)).isEqualTo(10);
+    assertThat(Collections.max(starts)).isGreaterThanOrEqualTo(400);
+  }
+
+  @Test
+  void aHigherRateAllowsMoreSettlesInFlight() {
+    assertThat(new SettleThrottle(0).inFlight()).isEqualTo(SettleThrottle.MAX_IN_FLIGHT);
+    assertThat(new SettleThrottle(20_000).inFlight()).isEqualTo(1);
+    assertThat(new SettleThrottle(256 * 1024).inFlight()).isEqualTo(4);
+    assertThat(new SettleThrottle(16L << 20).inFlight()).isEqualTo(SettleThrottle.MAX_IN_FLIGHT);
   }
 }

@@ -11,9 +11,12 @@ import io.quorumkv.replication.node.NodeTopology;
 import io.quorumkv.replication.node.ReplicaNode;
 import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.GroupConfig;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -22,6 +25,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +42,8 @@ import org.slf4j.LoggerFactory;
  *       on every founding node at epoch 0, which is how it placed keys before, so nothing changes
  *       until the balancer moves segments.
  *   <li><b>Driving.</b> The leader (the lowest-id active node among this node and the peers it is
- *       connected to) runs one move at a time: {@link ClusterMap#beginMove} (joint), then every
+ *       connected to) runs up to {@code cluster.max-concurrent-moves} moves at once, each of its
+ *       own segment ({@link Balancer#nextMoves}): {@link ClusterMap#beginMove} (joint), then every
  *       member of the old group settles its keys of the segment and, once a majority has, {@link
  *       ClusterMap#finishMove}; then asks the {@link Balancer} for the next. Each change is a
  *       compare-and-set on the stored map, so two nodes that both believe they lead cannot both
@@ -67,9 +73,11 @@ public final class ClusterManager implements AutoCloseable {
 
   private final ReplicaNode node;
   private final List<NodeInfo> founders;
+  private final NodeInfo self;
   private final int segments;
   private final int replicationFactor;
   private final boolean balance;
+  private final int maxMoves;
   private final MetaRegister register;
   private final ScheduledExecutorService thread;
   private final AtomicBoolean pollQueued = new AtomicBoolean();
@@ -81,26 +89,37 @@ public final class ClusterManager implements AutoCloseable {
   /**
    * A manager for {@code node}.
    *
-   * @param founders the nodes of the node's configuration (itself and its peers), with zones
+   * @param self this node as its configuration describes it (zone, peer address), which the map is
+   *     corrected to ({@code null}: never corrected)
+   * @param founders the nodes of the node's configuration (itself and its peers), with zones; empty
+   *     for a node that joined a running cluster
    * @param segments the segment count of a new cluster's map ({@code cluster.segments})
    * @param replicationFactor replicas per segment
    * @param balance whether this node may drive moves (off: it only watches)
+   * @param maxMoves how many segments may move at once ({@code cluster.max-concurrent-moves})
    * @param stored the map this node adopted last ({@code null}: none)
    */
   public ClusterManager(
       ReplicaNode node,
+      NodeInfo self,
       List<NodeInfo> founders,
       int segments,
       int replicationFactor,
       boolean balance,
+      int maxMoves,
       ClusterMap stored,
       long timeoutMillis) {
     KeyHash.checkSegmentCount(segments);
     this.node = node;
     this.founders = List.copyOf(founders);
+    this.self = self;
     this.segments = segments;
     this.replicationFactor = replicationFactor;
     this.balance = balance;
+    if (maxMoves < 1) {
+      throw new IllegalArgumentException("at least one move at a time, not " + maxMoves);
+    }
+    this.maxMoves = maxMoves;
     this.map = stored;
     this.register = new MetaRegister(node, MAP_KEY, timeoutMillis);
     this.thread =
@@ -114,9 +133,9 @@ public final class ClusterManager implements AutoCloseable {
 
   /**
    * The placement of {@code map} as the replication core sees it: the segment of a key by {@link
-   * KeyHash}, each segment's configuration, and the metadata group of {@code founders}.
+   * KeyHash}, each segment's configuration, and the map's metadata group.
    */
-  public static NodeTopology topology(ClusterMap map, List<Integer> founders) {
+  public static NodeTopology topology(ClusterMap map) {
     List<GroupConfig> configs = new ArrayList<>();
     for (Segment g : map.segments()) {
       configs.add(new GroupConfig(g.epoch(), g.replicas(), g.next()));
@@ -126,7 +145,7 @@ public final class ClusterManager implements AutoCloseable {
         map.version(),
         key -> KeyHash.segmentOf(key.toByteArray(), count),
         configs,
-        NodeTopology.metaGroup(founders));
+        GroupConfig.stable(0, map.metaGroup()));
   }
 
   /** The stored map of {@code engine}'s node, or {@code null} (none, or unreadable: logged). */
@@ -184,6 +203,9 @@ public final class ClusterManager implements AutoCloseable {
   /** Reads the stored map and adopts it if newer; bootstraps one if there is none. */
   private ClusterMap poll() throws ClusterMapUnavailableException, InterruptedException {
     MetaRegister.Versioned v = register.read();
+    if (v.value() == null && founders.isEmpty()) {
+      return null; // a joining node never creates a map (it found one when it joined)
+    }
     if (v.value() == null) {
       ClusterMap first = ClusterMap.bootstrap(founders, segments, replicationFactor);
       if (register.compareAndSet(v.version(), ClusterMapCodec.encode(first))) {
@@ -208,7 +230,36 @@ public final class ClusterManager implements AutoCloseable {
     }
     mapPaxosVersion = v.version();
     adopt(read, v.value());
-    return read;
+    return correctSelf(read);
+  }
+
+  /**
+   * Corrects this node's zone and address in {@code m} if its configuration says otherwise (it was
+   * restarted with a new {@code node.zone} or address, or a founder's peers did not name its zone);
+   * the map after that.
+   */
+  private ClusterMap correctSelf(ClusterMap m)
+      throws ClusterMapUnavailableException, InterruptedException {
+    NodeInfo listed = m.node(node.id());
+    if (self == null
+        || listed == null
+        || (listed.zone().equals(self.zone()) && listed.address().equals(self.address()))) {
+      return m;
+    }
+    ClusterMap next = m.updateNode(self);
+    String what =
+        "node "
+            + node.id()
+            + " is in zone "
+            + self.zone()
+            + " at "
+            + self.address()
+            + " (the map said "
+            + listed.zone()
+            + " at "
+            + listed.address()
+            + ")";
+    return change(m, next, what) ? next : m;
   }
 
   private void adopt(ClusterMap read, byte[] stored) throws InterruptedException {
@@ -219,13 +270,14 @@ public final class ClusterManager implements AutoCloseable {
       return;
     }
     try {
-      node.adopt(topology(read, founderIds()), stored).get(30, TimeUnit.SECONDS);
+      node.adopt(topology(read), stored).get(30, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       lastProblem = "adopting map version " + read.version() + " failed: " + e;
       LOG.warn("node {}: {}", node.id(), lastProblem);
       return;
     }
     map = read;
+    connectPeers(node, read);
     String zones = Balancer.explainZones(read);
     if (zones != null && !zones.equals(zoneWarning)) {
       LOG.warn("node {}: {}", node.id(), zones);
@@ -233,8 +285,36 @@ public final class ClusterManager implements AutoCloseable {
     zoneWarning = zones;
   }
 
-  private List<Integer> founderIds() {
-    return founders.stream().map(NodeInfo::id).toList();
+  /**
+   * Adds the nodes of {@code map} to {@code node}'s peers (with their addresses there): a node that
+   * joined is connected to. A node removed from the map stays connected until it is stopped, so a
+   * decommissioned node still answers as a proxy while an operator moves its clients away.
+   */
+  public static void connectPeers(ReplicaNode node, ClusterMap map) {
+    for (NodeInfo n : map.nodes()) {
+      if (n.id() != node.id()) {
+        try {
+          node.addPeer(n.id(), peerAddress(n.address()));
+        } catch (IllegalArgumentException e) {
+          LOG.warn("node {}: node {} has an unusable address in the map: {}", node.id(), n, e);
+        }
+      }
+    }
+  }
+
+  /** A {@code host:port} address of the map as a socket address (resolved). */
+  public static InetSocketAddress peerAddress(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    if (colon <= 0) {
+      throw new IllegalArgumentException("not host:port: " + hostPort);
+    }
+    int port;
+    try {
+      port = Integer.parseInt(hostPort.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not host:port: " + hostPort, e);
+    }
+    return new InetSocketAddress(hostPort.substring(0, colon), port);
   }
 
   // ------------------------------------------------------------------ driving
@@ -273,8 +353,9 @@ public final class ClusterManager implements AutoCloseable {
   }
 
   /**
-   * One step of the leader: finish the move in progress, or start the next one; whether it changed
-   * the map.
+   * One step of the leader: ends the moves in progress whose old group a majority settled, removes
+   * a leaving node that holds nothing, and starts new moves up to {@code maxMoves} in all, in one
+   * change of the map; whether it changed the map.
    */
   private boolean step() throws ClusterMapUnavailableException, InterruptedException {
     ClusterMap m = map;
@@ -285,63 +366,118 @@ public final class ClusterManager implements AutoCloseable {
     if (m == null || !leads(m)) {
       return false;
     }
-    int s = m.movingSegment();
-    if (s >= 0) {
-      return finish(m, s);
+    List<Integer> moving = m.movingSegments();
+    if (!moving.isEmpty() && node.topology().version() < m.version()) {
+      return false; // adopt first (the poll just did, unless adopting failed)
     }
-    for (int id : m.nodesIn(NodeState.LEAVING)) {
-      if (m.segmentCounts().get(id) == 0) {
-        return change(m, m.removeNode(id), "node " + id + " decommissioned: it holds no segment");
+    ClusterMap next = m;
+    List<String> what = new ArrayList<>();
+    for (Map.Entry<Integer, Long> done : settle(m, moving).entrySet()) {
+      int s = done.getKey();
+      next = next.finishMove(s);
+      what.add(
+          "segment "
+              + s
+              + " now on "
+              + m.segment(s).next()
+              + " ("
+              + done.getValue()
+              + " key records settled)");
+    }
+    for (int id : next.nodesIn(NodeState.LEAVING)) {
+      if (next.segmentCounts().get(id) == 0) {
+        next = next.removeNode(id);
+        what.add("node " + id + " decommissioned: it holds no segment");
       }
     }
-    Optional<Balancer.Move> move = Balancer.nextMove(m);
-    if (move.isPresent()) {
-      Balancer.Move mv = move.get();
-      return change(
-          m,
-          m.beginMove(mv.segment(), mv.target()),
+    // New moves wait for the next step when moves ended in this one: a segment must not go from
+    // its joint configuration to another move's joint one without the stable epoch between them
+    // (every node adopts each epoch of a segment in turn, as the protocol was shown safe for).
+    List<Balancer.Move> moves = what.isEmpty() ? Balancer.nextMoves(next, maxMoves) : List.of();
+    for (Balancer.Move mv : moves) {
+      what.add(
           "segment "
               + mv.segment()
               + " moves from "
-              + m.segment(mv.segment()).replicas()
+              + next.segment(mv.segment()).replicas()
               + " to "
               + mv.target());
+      next = next.beginMove(mv.segment(), mv.target());
     }
-    return false;
+    return next != m && change(m, next, String.join("; ", what));
   }
 
-  /** Settles the moving segment on its old group and, once a majority did, ends the move. */
-  private boolean finish(ClusterMap m, int s)
-      throws ClusterMapUnavailableException, InterruptedException {
-    Segment g = m.segment(s);
-    if (node.topology().version() < m.version()) {
-      return false; // adopt first (the poll just did, unless adopting failed)
+  /**
+   * Settles each moving segment on its old group, all at once; the segments a majority of whose old
+   * group settled, with the key records settled.
+   */
+  private Map<Integer, Long> settle(ClusterMap m, List<Integer> moving)
+      throws InterruptedException {
+    Map<Integer, SettleRound> rounds = new TreeMap<>();
+    for (int s : moving) {
+      rounds.put(s, new SettleRound(m, s));
     }
-    List<CompletableFuture<Long>> settles = new ArrayList<>();
-    for (int member : g.replicas()) {
-      settles.add(node.settleSegmentOn(member, s, g.epoch(), SETTLE_TIMEOUT_MILLIS));
-    }
-    int ok = 0;
-    long keys = 0;
-    List<String> failures = new ArrayList<>();
-    for (CompletableFuture<Long> f : settles) {
+    Map<Integer, Long> done = new TreeMap<>();
+    long deadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_TIMEOUT_MILLIS + 5_000);
+    for (Map.Entry<Integer, SettleRound> r : rounds.entrySet()) {
+      SettleRound round = r.getValue();
       try {
-        keys += f.get(SETTLE_TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
-        ok++;
+        round.enough.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        failures.add(e.getCause() == null ? e.toString() : e.getCause().getMessage());
+        round.failures.add("no majority answered in time");
+      }
+      if (round.settled.get() >= round.need) {
+        done.put(r.getKey(), round.keys.get());
+      } else {
+        lastProblem =
+            "segment "
+                + r.getKey()
+                + " not settled by a majority of "
+                + m.segment(r.getKey()).replicas()
+                + ": "
+                + round.failures;
+        LOG.info("node {}: {}", node.id(), lastProblem);
       }
     }
-    if (ok < g.replicas().size() / 2 + 1) {
-      lastProblem =
-          "segment " + s + " not settled by a majority of " + g.replicas() + ": " + failures;
-      LOG.info("node {}: {}", node.id(), lastProblem);
-      return false;
+    return done;
+  }
+
+  /**
+   * The settles of one moving segment on every member of its old group; {@code enough} completes
+   * once a majority settled (what the protocol needs: a slow member does not hold the move) or can
+   * no longer.
+   */
+  private final class SettleRound {
+    final int need;
+    final AtomicInteger settled = new AtomicInteger();
+    final AtomicInteger refused = new AtomicInteger();
+    final AtomicLong keys = new AtomicLong();
+    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    final CompletableFuture<Void> enough = new CompletableFuture<>();
+
+    SettleRound(ClusterMap m, int s) {
+      Segment g = m.segment(s);
+      int members = g.replicas().size();
+      need = members / 2 + 1;
+      for (int member : g.replicas()) {
+        node.settleSegmentOn(member, s, g.epoch(), SETTLE_TIMEOUT_MILLIS)
+            .whenComplete(
+                (n, t) -> {
+                  if (t == null) {
+                    keys.addAndGet(n);
+                    if (settled.incrementAndGet() >= need) {
+                      enough.complete(null);
+                    }
+                  } else {
+                    failures.add(t.getCause() == null ? t.toString() : t.getCause().getMessage());
+                    if (refused.incrementAndGet() > members - need) {
+                      enough.complete(null);
+                    }
+                  }
+                });
+      }
     }
-    return change(
-        m,
-        m.finishMove(s),
-        "segment " + s + " now on " + g.next() + " (" + keys + " key records settled)");
   }
 
   /** Writes {@code next} over {@code base} if nobody changed the map meanwhile. */

@@ -122,6 +122,15 @@ public interface ClusterView {
    */
   String startNode(int id);
 
+  /**
+   * Adds a node to the local cluster (it joins through the founders' client ports); returns a
+   * sentence saying what happened.
+   *
+   * @throws QueryException 0A000 outside the local cluster, 22023 when no more nodes fit, 58000 if
+   *     the node does not start or cannot join
+   */
+  String addNode();
+
   /** No cluster behind the endpoint: every call fails with 0A000. */
   ClusterView NONE =
       new ClusterView() {
@@ -169,6 +178,11 @@ public interface ClusterView {
 
         @Override
         public String startNode(int id) {
+          throw unavailable();
+        }
+
+        @Override
+        public String addNode() {
           throw unavailable();
         }
       };

@@ -37,7 +37,8 @@ import org.apache.calcite.avatica.MetaImpl;
  *       zones, stable or moving, key count); {@code QUORUMKV_SPLIT_SEGMENTS()} doubles the segment
  *       count; {@code QUORUMKV_DECOMMISSION('id')} moves a node's segments away before it leaves.
  *   <li>{@code QUORUMKV_STOP_NODE('id')}, {@code QUORUMKV_START_NODE('id')}: stop or start a node
- *       of the local cluster ({@code bin/quorumkv local}); elsewhere 0A000.
+ *       of the local cluster ({@code bin/quorumkv local}); {@code QUORUMKV_ADD_NODE()} starts a new
+ *       node there that joins the cluster; elsewhere 0A000.
  * </ul>
  *
  * <p>The cluster facts and actions come from a {@link ClusterView}.
@@ -50,12 +51,14 @@ final class SystemProcedures {
   static final String REPLICAS = "QUORUMKV_REPLICAS";
   static final String STOP_NODE = "QUORUMKV_STOP_NODE";
   static final String START_NODE = "QUORUMKV_START_NODE";
+  static final String ADD_NODE = "QUORUMKV_ADD_NODE";
   static final String SEGMENTS = "QUORUMKV_SEGMENTS";
   static final String SPLIT_SEGMENTS = "QUORUMKV_SPLIT_SEGMENTS";
   static final String DECOMMISSION = "QUORUMKV_DECOMMISSION";
 
   static final List<String> CLUSTER =
-      List.of(NODES, REPLICAS, SEGMENTS, SPLIT_SEGMENTS, DECOMMISSION, STOP_NODE, START_NODE);
+      List.of(
+          NODES, REPLICAS, SEGMENTS, SPLIT_SEGMENTS, DECOMMISSION, STOP_NODE, START_NODE, ADD_NODE);
 
   static final List<ColumnMetaData> NODE_COLUMNS =
       List.of(
@@ -201,6 +204,10 @@ final class SystemProcedures {
       }
       case DECOMMISSION -> List.<Object[]>of(new Object[] {cluster.decommission(nodeId(call))});
       case STOP_NODE -> List.<Object[]>of(new Object[] {cluster.stopNode(nodeId(call))});
+      case ADD_NODE -> {
+        noArguments(call);
+        yield List.<Object[]>of(new Object[] {cluster.addNode()});
+      }
       default -> List.<Object[]>of(new Object[] {cluster.startNode(nodeId(call))});
     };
   }

@@ -16,7 +16,6 @@ import io.quorumkv.server.cluster.ClusterManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -140,15 +139,7 @@ class SegmentMoveFaultIT {
   }
 
   private static boolean balanced(ClusterMap m) {
-    if (m.movingSegment() >= 0 || Balancer.nextMove(m).isPresent()) {
-      return false;
-    }
-    for (Segment g : m.segments()) {
-      if (g.replicas().size() != 3 || new HashSet<>(m.zonesOf(g.replicas())).size() != 3) {
-        return false;
-      }
-    }
-    return true;
+    return Balancer.settled(m);
   }
 
   private record Stored(ClusterMap map, long version) {}
