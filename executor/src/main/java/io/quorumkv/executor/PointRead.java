@@ -73,6 +73,7 @@ final class PointRead implements BiFunction<Object[], SqlSession, StatementResul
       StoreRowSource source) {
     Query q = select.query();
     if (select.condition().isPresent()
+        || q.isCompound()
         || q.distinct()
         || !q.groupBy().isEmpty()
         || q.having().isPresent()

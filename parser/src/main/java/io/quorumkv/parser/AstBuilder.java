@@ -8,6 +8,7 @@ import io.quorumkv.parser.ast.Between;
 import io.quorumkv.parser.ast.Binary;
 import io.quorumkv.parser.ast.BinaryLiteral;
 import io.quorumkv.parser.ast.BooleanLiteral;
+import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.Cast;
 import io.quorumkv.parser.ast.ColumnDef;
 import io.quorumkv.parser.ast.ColumnRef;
@@ -20,6 +21,7 @@ import io.quorumkv.parser.ast.DerivedTable;
 import io.quorumkv.parser.ast.DescribeTable;
 import io.quorumkv.parser.ast.DoubleLiteral;
 import io.quorumkv.parser.ast.DropTable;
+import io.quorumkv.parser.ast.Exists;
 import io.quorumkv.parser.ast.Explain;
 import io.quorumkv.parser.ast.Expression;
 import io.quorumkv.parser.ast.FunctionCall;
@@ -27,6 +29,7 @@ import io.quorumkv.parser.ast.Identifier;
 import io.quorumkv.parser.ast.IfCondition;
 import io.quorumkv.parser.ast.IfExists;
 import io.quorumkv.parser.ast.InList;
+import io.quorumkv.parser.ast.InSubquery;
 import io.quorumkv.parser.ast.Insert;
 import io.quorumkv.parser.ast.InsertSource;
 import io.quorumkv.parser.ast.IntegerLiteral;
@@ -39,8 +42,10 @@ import io.quorumkv.parser.ast.NullLiteral;
 import io.quorumkv.parser.ast.Parameter;
 import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.Relation;
+import io.quorumkv.parser.ast.ScalarSubquery;
 import io.quorumkv.parser.ast.Select;
 import io.quorumkv.parser.ast.SelectItem;
+import io.quorumkv.parser.ast.SetOperation;
 import io.quorumkv.parser.ast.ShowTables;
 import io.quorumkv.parser.ast.SingleColumn;
 import io.quorumkv.parser.ast.SortItem;
@@ -441,6 +446,69 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
   // Queries
 
   private Query query(QuorumSqlParser.QueryContext ctx) {
+    Query body = queryBody(ctx.queryBody());
+    List<SortItem> orderBy = new ArrayList<>();
+    for (QuorumSqlParser.SortItemContext item : ctx.sortItem()) {
+      orderBy.add(
+          new SortItem(
+              pos(item),
+              expression(item.expression()),
+              item.ordering != null && item.ordering.getType() == QuorumSqlParser.DESC,
+              item.nullOrdering == null
+                  ? Optional.empty()
+                  : Optional.of(item.nullOrdering.getType() == QuorumSqlParser.FIRST)));
+    }
+    Optional<Expression> limit = rowCount(ctx.limit);
+    Optional<Expression> offset = rowCount(ctx.offset);
+    if (orderBy.isEmpty() && limit.isEmpty() && offset.isEmpty()) {
+      return body;
+    }
+    if (hasRowClauses(body)) {
+      Token clause =
+          ctx.ORDER() != null
+              ? ctx.ORDER().getSymbol()
+              : ctx.LIMIT() != null ? ctx.LIMIT().getSymbol() : ctx.OFFSET().getSymbol();
+      throw error(
+          clause, "the parenthesized query already has ORDER BY, LIMIT or OFFSET; give them once");
+    }
+    return body.with(body.setOperations(), orderBy, limit, offset);
+  }
+
+  private static boolean hasRowClauses(Query q) {
+    return !q.orderBy().isEmpty() || q.limit().isPresent() || q.offset().isPresent();
+  }
+
+  private Query queryBody(QuorumSqlParser.QueryBodyContext ctx) {
+    if (ctx instanceof QuorumSqlParser.PrimaryQueryContext p) {
+      QuorumSqlParser.QueryPrimaryContext primary = p.queryPrimary();
+      if (primary instanceof QuorumSqlParser.SelectQueryContext s) {
+        return querySpecification(s.querySpecification());
+      }
+      return query(((QuorumSqlParser.ParenthesizedQueryContext) primary).query());
+    }
+    QuorumSqlParser.SetQueryContext set = (QuorumSqlParser.SetQueryContext) ctx;
+    Query left = queryBody(set.left);
+    if (hasRowClauses(left)) {
+      // The operations of a compound query apply to its first SELECT's rows before any ORDER BY.
+      throw error(
+          set.operator,
+          "a query with ORDER BY, LIMIT or OFFSET can only be the right operand of "
+              + set.operator.getText().toUpperCase(java.util.Locale.ROOT)
+              + "; swap the operands or move the query into FROM");
+    }
+    SetOperation.Kind kind =
+        switch (set.operator.getType()) {
+          case QuorumSqlParser.UNION -> SetOperation.Kind.UNION;
+          case QuorumSqlParser.INTERSECT -> SetOperation.Kind.INTERSECT;
+          default -> SetOperation.Kind.EXCEPT;
+        };
+    boolean all = set.quantifier != null && set.quantifier.getType() == QuorumSqlParser.ALL;
+    List<SetOperation> operations = new ArrayList<>(left.setOperations());
+    operations.add(new SetOperation(pos(set.operator), kind, all, queryBody(set.right)));
+    return left.with(operations, List.of(), Optional.empty(), Optional.empty());
+  }
+
+  private Query querySpecification(QuorumSqlParser.QuerySpecificationContext ctx) {
     List<SelectItem> items = new ArrayList<>();
     for (QuorumSqlParser.SelectItemContext item : ctx.selectItem()) {
       items.add((SelectItem) visit(item));
@@ -459,14 +527,6 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
                       right,
                       Optional.empty()));
     }
-    List<SortItem> orderBy = new ArrayList<>();
-    for (QuorumSqlParser.SortItemContext item : ctx.sortItem()) {
-      orderBy.add(
-          new SortItem(
-              pos(item),
-              expression(item.expression()),
-              item.ordering != null && item.ordering.getType() == QuorumSqlParser.DESC));
-    }
     return new Query(
         pos(ctx),
         ctx.DISTINCT() != null,
@@ -476,9 +536,9 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
         expressions(
             ctx.expression().stream().filter(e -> e != ctx.where && e != ctx.having).toList()),
         optionalExpression(ctx.having),
-        orderBy,
-        rowCount(ctx.limit),
-        rowCount(ctx.offset));
+        List.of(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   private Optional<Expression> rowCount(QuorumSqlParser.RowCountContext ctx) {
@@ -599,6 +659,9 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
     if (predicate instanceof QuorumSqlParser.BetweenContext between) {
       return new Between(
           at, value, expression(between.lower), expression(between.upper), between.NOT() != null);
+    }
+    if (predicate instanceof QuorumSqlParser.InSubqueryContext in) {
+      return new InSubquery(at, value, query(in.query()), in.NOT() != null);
     }
     if (predicate instanceof QuorumSqlParser.InListContext in) {
       return new InList(at, value, expressions(in.expression()), in.NOT() != null);
@@ -769,6 +832,68 @@ final class AstBuilder extends QuorumSqlBaseVisitor<Node> {
   @Override
   public Node visitCast(QuorumSqlParser.CastContext ctx) {
     return new Cast(pos(ctx), expression(ctx.expression()), dataType(ctx.dataType()));
+  }
+
+  @Override
+  public Node visitCaseExpression(QuorumSqlParser.CaseExpressionContext ctx) {
+    List<Case.When> whens = new ArrayList<>();
+    for (QuorumSqlParser.WhenClauseContext w : ctx.whenClause()) {
+      whens.add(new Case.When(pos(w), expression(w.condition), expression(w.result)));
+    }
+    return new Case(
+        pos(ctx),
+        Optional.ofNullable(ctx.operand).map(this::expression),
+        whens,
+        Optional.ofNullable(ctx.otherwise).map(this::expression));
+  }
+
+  @Override
+  public Node visitSubstring(QuorumSqlParser.SubstringContext ctx) {
+    List<Expression> args = new ArrayList<>();
+    args.add(expression(ctx.expression(0)));
+    args.add(expression(ctx.start));
+    if (ctx.count != null) {
+      args.add(expression(ctx.count));
+    }
+    return call(ctx.SUBSTRING().getSymbol(), "SUBSTRING", args);
+  }
+
+  @Override
+  public Node visitPosition(QuorumSqlParser.PositionContext ctx) {
+    return call(
+        ctx.POSITION().getSymbol(),
+        "POSITION",
+        List.of(expression(ctx.sub), expression(ctx.string)));
+  }
+
+  /** TRIM([BOTH | LEADING | TRAILING] [chars] FROM s) is BTRIM, LTRIM or RTRIM(s [, chars]). */
+  @Override
+  public Node visitTrim(QuorumSqlParser.TrimContext ctx) {
+    String name =
+        ctx.side == null || ctx.side.getType() == QuorumSqlParser.BOTH
+            ? "BTRIM"
+            : ctx.side.getType() == QuorumSqlParser.LEADING ? "LTRIM" : "RTRIM";
+    List<Expression> args = new ArrayList<>();
+    args.add(expression(ctx.string));
+    if (ctx.chars != null) {
+      args.add(expression(ctx.chars));
+    }
+    return call(ctx.TRIM().getSymbol(), name, args);
+  }
+
+  /** The SQL-standard forms of some functions, as plain calls with their arguments in order. */
+  private static FunctionCall call(Token at, String name, List<Expression> args) {
+    return new FunctionCall(pos(at), new Identifier(pos(at), name), false, args);
+  }
+
+  @Override
+  public Node visitExists(QuorumSqlParser.ExistsContext ctx) {
+    return new Exists(pos(ctx), query(ctx.query()));
+  }
+
+  @Override
+  public Node visitScalarSubquery(QuorumSqlParser.ScalarSubqueryContext ctx) {
+    return new ScalarSubquery(pos(ctx), query(ctx.query()));
   }
 
   @Override

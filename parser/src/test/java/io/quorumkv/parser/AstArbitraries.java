@@ -7,6 +7,7 @@ import io.quorumkv.parser.ast.Between;
 import io.quorumkv.parser.ast.Binary;
 import io.quorumkv.parser.ast.BinaryLiteral;
 import io.quorumkv.parser.ast.BooleanLiteral;
+import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.Cast;
 import io.quorumkv.parser.ast.ColumnDef;
 import io.quorumkv.parser.ast.ColumnRef;
@@ -37,6 +38,7 @@ import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.Relation;
 import io.quorumkv.parser.ast.Select;
 import io.quorumkv.parser.ast.SelectItem;
+import io.quorumkv.parser.ast.SetOperation;
 import io.quorumkv.parser.ast.ShowTables;
 import io.quorumkv.parser.ast.SingleColumn;
 import io.quorumkv.parser.ast.SortItem;
@@ -227,6 +229,15 @@ final class AstArbitraries {
     Arbitrary<Expression> calls =
         Arbitraries.oneOf(
             Combinators.combine(sub, dataTypes()).as((e, t) -> new Cast(P, e, t)),
+            Combinators.combine(
+                    sub.optional(),
+                    Combinators.combine(sub, sub)
+                        .as((c, r) -> new Case.When(P, c, r))
+                        .list()
+                        .ofMinSize(1)
+                        .ofMaxSize(3),
+                    sub.optional())
+                .as((o, whens, e) -> new Case(P, o, whens, e)),
             Combinators.combine(identifiers(), Arbitraries.of(true, false), sub.list().ofMaxSize(3))
                 .as(
                     (name, distinct, args) ->
@@ -248,6 +259,22 @@ final class AstArbitraries {
   // Queries
 
   static Arbitrary<Query> queries(int depth) {
+    Arbitrary<Query> plain = selects(depth);
+    Arbitrary<SetOperation> operation =
+        Combinators.combine(
+                Arbitraries.of(SetOperation.Kind.class), Arbitraries.of(true, false), plain)
+            .as((kind, all, q) -> new SetOperation(P, kind, all, q));
+    Arbitrary<Query> compound =
+        Combinators.combine(plain, operation.list().ofMinSize(1).ofMaxSize(3), plain)
+            .as(
+                (first, operations, rows) ->
+                    first
+                        .firstSelect()
+                        .with(operations, rows.orderBy(), rows.limit(), rows.offset()));
+    return Arbitraries.frequencyOf(Tuple.of(4, plain), Tuple.of(1, compound));
+  }
+
+  private static Arbitrary<Query> selects(int depth) {
     Arbitrary<Expression> e = expressions(2);
     Arbitrary<SelectItem> item =
         Arbitraries.oneOf(
@@ -259,7 +286,8 @@ final class AstArbitraries {
             Arbitraries.longs().between(0, Long.MAX_VALUE).map(n -> new IntegerLiteral(P, n)),
             Arbitraries.just(new Parameter(P, 1)));
     Arbitrary<SortItem> sort =
-        Combinators.combine(e, Arbitraries.of(true, false)).as((x, d) -> new SortItem(P, x, d));
+        Combinators.combine(e, Arbitraries.of(true, false), Arbitraries.of(true, false).optional())
+            .as((x, d, n) -> new SortItem(P, x, d, n));
     return Combinators.combine(
             Arbitraries.of(true, false),
             item.list().ofMinSize(1).ofMaxSize(3),

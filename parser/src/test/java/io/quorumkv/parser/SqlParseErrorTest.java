@@ -24,8 +24,8 @@ class SqlParseErrorTest {
     assertThat(e.expected()).contains("FROM", "WHERE", "end of input");
     assertThat(e.getMessage())
         .isEqualTo(
-            "line 1:10: syntax error at 'FORM', expected one of: FROM, GROUP, HAVING, IF, LIMIT,"
-                + " OFFSET, ORDER, WHERE, ',', ';', end of input");
+            "line 1:10: syntax error at 'FORM', expected one of: EXCEPT, FROM, GROUP, HAVING, IF,"
+                + " INTERSECT, LIMIT, OFFSET, ORDER, UNION, WHERE, ',', ';', end of input");
   }
 
   @Test
@@ -57,7 +57,8 @@ class SqlParseErrorTest {
   @Test
   void ifWithoutCondition() {
     assertThat(error("UPDATE t SET a = 1 WHERE id = 1 IF").getMessage())
-        .isEqualTo("line 1:35: syntax error at end of input, expected one of: expression, EXISTS");
+        // EXISTS also starts an expression (EXISTS (SELECT ...)), so "expression" covers IF EXISTS.
+        .isEqualTo("line 1:35: syntax error at end of input, expected expression");
   }
 
   @Test
@@ -85,7 +86,7 @@ class SqlParseErrorTest {
   @Test
   void emptyInList() {
     assertThat(error("SELECT a FROM t WHERE a IN ()").getMessage())
-        .isEqualTo("line 1:29: syntax error at ')', expected expression");
+        .isEqualTo("line 1:29: syntax error at ')', expected one of: expression, SELECT");
   }
 
   @Test
@@ -219,6 +220,46 @@ class SqlParseErrorTest {
     assertThat(error("EXPLAIN EXPLAIN SELECT 1").column()).isEqualTo(9);
     assertThat(error("SELECT * FROM a JOIN b").getMessage())
         .isEqualTo("line 1:23: syntax error at end of input, expected one of: identifier, AS, ON");
+  }
+
+  @Test
+  void caseErrorsPointAtTheToken() {
+    // CASE and its words are reserved, so they are not read as aliases or columns.
+    SqlParseException alias = error("SELECT a CASE WHEN b THEN 1 END FROM t");
+    assertThat(alias.column()).isEqualTo(10);
+    assertThat(alias.offendingToken()).contains("CASE");
+    SqlParseException noThen = error("SELECT CASE WHEN a > 0 'x' END FROM t");
+    assertThat(noThen.column()).isEqualTo(24);
+    assertThat(noThen.expected()).contains("THEN");
+    SqlParseException noEnd = error("SELECT CASE a WHEN 1 THEN 2 FROM t");
+    assertThat(noEnd.column()).isEqualTo(29);
+    assertThat(noEnd.expected()).contains("END", "ELSE", "WHEN");
+    SqlParseException noWhen = error("SELECT CASE ELSE 1 END");
+    assertThat(noWhen.column()).isEqualTo(13);
+    assertThat(noWhen.expected()).contains("WHEN");
+  }
+
+  @Test
+  void nullsNeedsFirstOrLast() {
+    SqlParseException e = error("SELECT a FROM t ORDER BY a DESC NULLS LIMIT 1");
+    assertThat(e.column()).isEqualTo(39);
+    assertThat(e.expected()).containsExactlyInAnyOrder("FIRST", "LAST");
+  }
+
+  @Test
+  void setOperationErrorsPointAtTheToken() {
+    // UNION and its kin are reserved, so they are not read as aliases.
+    SqlParseException dangling = error("SELECT a FROM t UNION");
+    assertThat(dangling.column()).isEqualTo(22);
+    assertThat(dangling.expected()).contains("SELECT", "'('");
+    SqlParseException noSelect = error("SELECT a FROM t UNION ALL FROM u");
+    assertThat(noSelect.column()).isEqualTo(27);
+    assertThat(noSelect.offendingToken()).contains("FROM");
+    SqlParseException limited = error("(SELECT a FROM t LIMIT 1) EXCEPT SELECT a FROM u");
+    assertThat(limited.column()).isEqualTo(27);
+    assertThat(limited.reason()).contains("right operand of EXCEPT");
+    SqlParseException twice = error("(SELECT a FROM t ORDER BY a) ORDER BY a");
+    assertThat(twice.column()).isEqualTo(30);
   }
 
   @Test

@@ -4,13 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumkv.parser.ast.AstPrinter;
 import io.quorumkv.parser.ast.Binary;
+import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.ColumnRef;
 import io.quorumkv.parser.ast.CreateTable;
+import io.quorumkv.parser.ast.Exists;
 import io.quorumkv.parser.ast.IfCondition;
+import io.quorumkv.parser.ast.InSubquery;
 import io.quorumkv.parser.ast.Insert;
 import io.quorumkv.parser.ast.IntegerLiteral;
 import io.quorumkv.parser.ast.Parameter;
+import io.quorumkv.parser.ast.Query;
+import io.quorumkv.parser.ast.ScalarSubquery;
 import io.quorumkv.parser.ast.Select;
+import io.quorumkv.parser.ast.SetOperation;
 import io.quorumkv.parser.ast.SingleColumn;
 import io.quorumkv.parser.ast.SourcePos;
 import io.quorumkv.parser.ast.Statement;
@@ -167,5 +173,74 @@ class SqlParserTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void caseSearchedAndSimple() {
+    Select searched =
+        (Select) SqlParser.parse("SELECT CASE WHEN a > 0 THEN 'p' WHEN a < 0 THEN 'n' END FROM t");
+    Case c = (Case) ((SingleColumn) searched.query().items().get(0)).expression();
+    assertThat(c.pos()).isEqualTo(new SourcePos(1, 8));
+    assertThat(c.operand()).isEmpty();
+    assertThat(c.whens()).hasSize(2);
+    assertThat(c.whens().get(1).pos()).isEqualTo(new SourcePos(1, 33));
+    assertThat(c.otherwise()).isEmpty();
+    Select simple = (Select) SqlParser.parse("select case a when 1 then ? else ? end + 1 from t");
+    Binary plus = (Binary) ((SingleColumn) simple.query().items().get(0)).expression();
+    Case s = (Case) plus.left();
+    assertThat(s.operand()).containsInstanceOf(ColumnRef.class);
+    assertThat(((Parameter) s.whens().get(0).result()).index()).isEqualTo(1);
+    assertThat(((Parameter) s.otherwise().orElseThrow()).index()).isEqualTo(2);
+    assertThat(AstPrinter.print(simple))
+        .isEqualTo("SELECT CASE A WHEN 1 THEN ? ELSE ? END + 1 FROM T");
+  }
+
+  @Test
+  void setOperationsApplyLeftToRightWithIntersectFirst() {
+    Query q =
+        ((Select) SqlParser.parse("SELECT 1 UNION ALL SELECT 2 INTERSECT SELECT 3 ORDER BY 1"))
+            .query();
+    assertThat(q.setOperations()).hasSize(1);
+    SetOperation union = q.setOperations().get(0);
+    assertThat(union.kind()).isEqualTo(SetOperation.Kind.UNION);
+    assertThat(union.all()).isTrue();
+    assertThat(union.pos()).isEqualTo(new SourcePos(1, 10));
+    assertThat(union.query().setOperations())
+        .extracting(SetOperation::kind)
+        .containsExactly(SetOperation.Kind.INTERSECT);
+    assertThat(q.orderBy()).hasSize(1);
+    assertThat(union.query().orderBy()).isEmpty();
+    // Parentheses group; the printed form reads back as the same tree.
+    Statement grouped = SqlParser.parse("(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
+    Query g = ((Select) grouped).query();
+    assertThat(g.setOperations())
+        .extracting(SetOperation::kind)
+        .containsExactly(SetOperation.Kind.UNION, SetOperation.Kind.INTERSECT);
+    String printed = AstPrinter.print(grouped);
+    assertThat(printed).isEqualTo("(SELECT 1 UNION SELECT 2) INTERSECT SELECT 3");
+    assertThat(AstTrees.normalize(SqlParser.parse(printed))).isEqualTo(AstTrees.normalize(grouped));
+  }
+
+  @Test
+  void subqueriesInExpressionsRoundTrip() {
+    Select in = (Select) SqlParser.parse("SELECT a FROM t WHERE a NOT IN (SELECT b FROM u)");
+    InSubquery notIn = (InSubquery) in.query().where().orElseThrow();
+    assertThat(notIn.negated()).isTrue();
+    assertThat(notIn.pos()).isEqualTo(new SourcePos(1, 25));
+    for (String sql :
+        List.of(
+            "SELECT A FROM T WHERE A NOT IN (SELECT B FROM U)",
+            "SELECT A FROM T WHERE EXISTS (SELECT 1 FROM U WHERE B > 0) AND NOT EXISTS (SELECT 2)",
+            "SELECT (SELECT MAX(B) FROM U) + 1, A IN (SELECT 1 UNION SELECT 2) FROM T",
+            "SELECT A FROM T WHERE A = (SELECT B FROM U ORDER BY B LIMIT 1)")) {
+      Statement parsed = SqlParser.parse(sql);
+      assertThat(AstPrinter.print(parsed)).isEqualTo(sql);
+    }
+    Select scalar = (Select) SqlParser.parse("SELECT ((SELECT 1))");
+    assertThat(((SingleColumn) scalar.query().items().get(0)).expression())
+        .isInstanceOf(ScalarSubquery.class);
+    assertThat(((Select) SqlParser.parse("SELECT EXISTS (SELECT 1)")).query().items().get(0))
+        .extracting(i -> ((SingleColumn) i).expression())
+        .isInstanceOf(Exists.class);
   }
 }

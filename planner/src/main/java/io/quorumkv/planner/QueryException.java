@@ -59,6 +59,9 @@ public class QueryException extends RuntimeException {
   /** A value that cannot be converted (bad CAST, bad timestamp text). */
   public static final String INVALID_VALUE = "22018";
 
+  /** A scalar subquery that returned more than one row. */
+  public static final String CARDINALITY_VIOLATION = "21000";
+
   /** Another data exception. */
   public static final String DATA_EXCEPTION = "22000";
 
@@ -79,6 +82,9 @@ public class QueryException extends RuntimeException {
 
   /** A write may or may not have been applied (timeout, lost connection). */
   public static final String OUTCOME_UNKNOWN = "08007";
+
+  /** A failure of the server itself, not of the statement (logged on the node). */
+  public static final String INTERNAL_ERROR = "XX000";
 
   private final String sqlState;
   private final String reason;

@@ -4,18 +4,22 @@ import io.quorumkv.parser.ast.Between;
 import io.quorumkv.parser.ast.Binary;
 import io.quorumkv.parser.ast.BinaryLiteral;
 import io.quorumkv.parser.ast.BooleanLiteral;
+import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.Cast;
 import io.quorumkv.parser.ast.ColumnRef;
 import io.quorumkv.parser.ast.DecimalLiteral;
 import io.quorumkv.parser.ast.DoubleLiteral;
+import io.quorumkv.parser.ast.Exists;
 import io.quorumkv.parser.ast.Expression;
 import io.quorumkv.parser.ast.FunctionCall;
 import io.quorumkv.parser.ast.InList;
+import io.quorumkv.parser.ast.InSubquery;
 import io.quorumkv.parser.ast.IntegerLiteral;
 import io.quorumkv.parser.ast.IsNull;
 import io.quorumkv.parser.ast.Like;
 import io.quorumkv.parser.ast.NullLiteral;
 import io.quorumkv.parser.ast.Parameter;
+import io.quorumkv.parser.ast.ScalarSubquery;
 import io.quorumkv.parser.ast.SourcePos;
 import io.quorumkv.parser.ast.StringLiteral;
 import io.quorumkv.parser.ast.TimestampLiteral;
@@ -26,13 +30,16 @@ import io.quorumkv.planner.QueryException;
 import io.quorumkv.planner.schema.ColumnType;
 import io.quorumkv.planner.schema.ColumnType.Kind;
 import io.quorumkv.planner.schema.TableDef;
+import io.quorumkv.planner.sql.FunctionTable;
 import io.quorumkv.planner.sql.QueryTranslator;
 import java.math.BigDecimal;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -102,9 +109,48 @@ public final class ExprCompiler {
       return cast(c);
     } else if (e instanceof FunctionCall f) {
       return function(f, hint);
+    } else if (e instanceof Case c) {
+      return caseExpression(c, hint);
+    } else if (e instanceof InSubquery || e instanceof Exists || e instanceof ScalarSubquery) {
+      throw QueryException.at(
+          e.pos(),
+          QueryException.FEATURE_NOT_SUPPORTED,
+          "subqueries are not supported in SET, IF conditions or VALUES yet; WHERE and"
+              + " INSERT ... SELECT take them");
     }
     throw QueryException.at(
         e.pos(), QueryException.INVALID_STATEMENT, "aggregate functions are not allowed here");
+  }
+
+  /** Whether {@code e} contains a subquery (IN, EXISTS or scalar), which this compiler rejects. */
+  public static boolean hasSubquery(Expression e) {
+    if (e instanceof InSubquery || e instanceof Exists || e instanceof ScalarSubquery) {
+      return true;
+    } else if (e instanceof Unary u) {
+      return hasSubquery(u.operand());
+    } else if (e instanceof Binary b) {
+      return hasSubquery(b.left()) || hasSubquery(b.right());
+    } else if (e instanceof IsNull n) {
+      return hasSubquery(n.operand());
+    } else if (e instanceof InList in) {
+      return hasSubquery(in.operand()) || in.values().stream().anyMatch(ExprCompiler::hasSubquery);
+    } else if (e instanceof Between b) {
+      return hasSubquery(b.operand()) || hasSubquery(b.low()) || hasSubquery(b.high());
+    } else if (e instanceof Like l) {
+      return hasSubquery(l.operand())
+          || hasSubquery(l.pattern())
+          || l.escape().map(ExprCompiler::hasSubquery).orElse(false);
+    } else if (e instanceof Cast c) {
+      return hasSubquery(c.operand());
+    } else if (e instanceof FunctionCall f) {
+      return f.arguments().stream().anyMatch(ExprCompiler::hasSubquery);
+    } else if (e instanceof Case c) {
+      return c.operand().map(ExprCompiler::hasSubquery).orElse(false)
+          || c.otherwise().map(ExprCompiler::hasSubquery).orElse(false)
+          || c.whens().stream()
+              .anyMatch(w -> hasSubquery(w.condition()) || hasSubquery(w.result()));
+    }
+    return false;
   }
 
   /** Compiles a condition, which must be BOOLEAN. */
@@ -429,8 +475,137 @@ public final class ExprCompiler {
         a.rowFree());
   }
 
+  /**
+   * CASE: the result of the first branch whose condition holds (searched) or whose value equals the
+   * operand (simple; NULL equals nothing), else ELSE or NULL. Only the chosen result is computed.
+   * The results take their common type; a bare parameter, NULL or string among them takes the
+   * others' type.
+   */
+  private Expr caseExpression(Case c, ColumnType hint) {
+    Expr operand = c.operand().map(o -> compile(o, null)).orElse(null);
+    List<Expr> conditions = new ArrayList<>();
+    for (Case.When w : c.whens()) {
+      if (operand != null) {
+        Expr v = compile(w.condition(), operand.type());
+        if (!SqlValues.comparable(operand.type(), v.type())) {
+          throw mismatch(
+              w.condition().pos(), "cannot compare " + operand.type() + " with " + v.type());
+        }
+        conditions.add(v);
+      } else {
+        Expr condition = compile(w.condition(), ColumnType.BOOLEAN);
+        requireBoolean(condition, w.condition().pos(), "a WHEN condition");
+        conditions.add(condition);
+      }
+    }
+    List<Expression> branches = new ArrayList<>();
+    c.whens().forEach(w -> branches.add(w.result()));
+    c.otherwise().ifPresent(branches::add);
+    Expr[] results = new Expr[branches.size()];
+    ColumnType type = hint;
+    // Typed results first, so that the bare ones can take their type.
+    for (boolean bare : new boolean[] {false, true}) {
+      for (int i = 0; i < results.length; i++) {
+        Expression b = branches.get(i);
+        if (isBare(b) != bare) {
+          continue;
+        }
+        Expr x = compile(b, type);
+        if (type != null && x.type() != null && !SqlValues.comparable(type, x.type())) {
+          throw mismatch(b.pos(), "CASE mixes " + type + " and " + x.type());
+        }
+        type = commonType(type, x.type());
+        results[i] = x;
+      }
+    }
+    ColumnType t = type;
+    Expr otherwise = c.otherwise().isPresent() ? results[results.length - 1] : null;
+    boolean rowFree =
+        (operand == null || operand.rowFree())
+            && conditions.stream().allMatch(Expr::rowFree)
+            && Arrays.stream(results).allMatch(Expr::rowFree);
+    return new Expr(
+        t,
+        env -> {
+          Object x = operand == null ? null : operand.evaluate(env);
+          for (int i = 0; i < conditions.size(); i++) {
+            boolean taken;
+            if (operand == null) {
+              taken = conditions.get(i).holds(env);
+            } else {
+              Object y = x == null ? null : conditions.get(i).evaluate(env);
+              taken = y != null && SqlValues.compare(x, y) == 0;
+            }
+            if (taken) {
+              return coerce(results[i], t, env);
+            }
+          }
+          return otherwise == null ? null : coerce(otherwise, t, env);
+        },
+        rowFree);
+  }
+
+  private static Object coerce(Expr e, ColumnType to, Env env) {
+    Object v = e.evaluate(env);
+    return v == null || to == null || to.equals(e.type()) ? v : to.coerce(v);
+  }
+
+  /** The type that holds values of both {@code a} and {@code b} (comparable types). */
+  private static ColumnType commonType(ColumnType a, ColumnType b) {
+    if (a == null || b == null || a.equals(b)) {
+      return a == null ? b : a;
+    }
+    if (SqlValues.isNumeric(a) && SqlValues.isNumeric(b)) {
+      return SqlValues.arithmeticType('+', a, b);
+    }
+    return switch (a.kind()) {
+      case VARCHAR -> ColumnType.varchar(-1);
+      case VARBINARY -> ColumnType.varbinary(-1);
+      default -> a;
+    };
+  }
+
+  /** A function of the {@link FunctionTable}, evaluated by its Java implementation. */
+  private Expr tableFunction(FunctionCall f, ColumnType hint) {
+    String name = f.name().value().toUpperCase(Locale.ROOT);
+    List<Expr> args = new ArrayList<>();
+    for (int i = 0; i < f.arguments().size(); i++) {
+      Expression arg = f.arguments().get(i);
+      args.add(
+          compile(
+              arg,
+              FunctionTable.parameterHint(
+                  name, i, hint, arg instanceof Parameter || arg instanceof NullLiteral)));
+    }
+    FunctionTable.defaultSecondArgument(f)
+        .ifPresent(d -> args.add(constant(d, ColumnType.varchar(1))));
+    FunctionTable.Resolved r = FunctionTable.resolve(f, args.stream().map(Expr::type).toList());
+    List<ColumnType> params = r.parameters();
+    return new Expr(
+        r.result(),
+        env -> {
+          Object[] values = new Object[args.size()];
+          for (int i = 0; i < values.length; i++) {
+            Object v = args.get(i).evaluate(env);
+            if (v == null) {
+              return null; // every function of the table is NULL for a NULL argument
+            }
+            values[i] = params.get(i).equals(args.get(i).type()) ? v : params.get(i).coerce(v);
+          }
+          return r.invoke(values);
+        },
+        args.stream().allMatch(Expr::rowFree));
+  }
+
   private Expr function(FunctionCall f, ColumnType hint) {
     String name = f.name().value().toUpperCase(Locale.ROOT);
+    if (FunctionTable.has(name)) {
+      return tableFunction(f, hint);
+    }
+    Optional<Expression> operator = FunctionTable.asOperator(f);
+    if (operator.isPresent()) {
+      return compile(operator.get(), hint);
+    }
     List<Expression> args = f.arguments();
     switch (name) {
       case "COUNT", "SUM", "AVG", "MIN", "MAX" ->
@@ -438,54 +613,6 @@ public final class ExprCompiler {
               f.pos(),
               QueryException.INVALID_STATEMENT,
               "aggregate function " + name + " is not allowed here");
-      case "ABS" -> {
-        arity(f, 1);
-        Expr a = compile(args.get(0), hint);
-        if (a.type() != null && !SqlValues.isNumeric(a.type())) {
-          throw mismatch(f.pos(), "ABS needs a number, not " + a.type());
-        }
-        ColumnType t = a.type();
-        return new Expr(
-            t,
-            env -> {
-              Object v = a.evaluate(env);
-              if (v == null) {
-                return null;
-              }
-              return SqlValues.compare(v, 0) < 0 ? SqlValues.negate(v, t) : v;
-            },
-            a.rowFree());
-      }
-      case "UPPER", "LOWER" -> {
-        arity(f, 1);
-        Expr a = compile(args.get(0), ColumnType.varchar(-1));
-        requireKind(a, Kind.VARCHAR, f);
-        boolean upper = name.equals("UPPER");
-        return new Expr(
-            a.type(),
-            env -> {
-              Object v = a.evaluate(env);
-              if (v == null) {
-                return null;
-              }
-              return upper
-                  ? ((String) v).toUpperCase(Locale.ROOT)
-                  : ((String) v).toLowerCase(Locale.ROOT);
-            },
-            a.rowFree());
-      }
-      case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> {
-        arity(f, 1);
-        Expr a = compile(args.get(0), ColumnType.varchar(-1));
-        requireKind(a, Kind.VARCHAR, f);
-        return new Expr(
-            ColumnType.INTEGER,
-            env -> {
-              Object v = a.evaluate(env);
-              return v == null ? null : ((String) v).codePointCount(0, ((String) v).length());
-            },
-            a.rowFree());
-      }
       case "COALESCE" -> {
         if (args.isEmpty()) {
           arity(f, 1);
@@ -527,12 +654,6 @@ public final class ExprCompiler {
           f.pos(),
           QueryException.UNDEFINED_FUNCTION,
           f.name().value() + " takes " + n + " argument" + (n == 1 ? "" : "s"));
-    }
-  }
-
-  private static void requireKind(Expr a, Kind kind, FunctionCall f) {
-    if (a.type() != null && a.type().kind() != kind) {
-      throw mismatch(f.pos(), f.name().value() + " needs " + kind + ", not " + a.type());
     }
   }
 

@@ -141,13 +141,24 @@ final class RowWritePlan implements WritePlan {
     keyParams = new int[key.length];
     Arrays.fill(keyParams, -1);
     List<Expr> residual = new ArrayList<>();
+    // A conjunct with a subquery is evaluated once, by the query that finds the rows (see below).
+    boolean subqueries = conjuncts.stream().anyMatch(ExprCompiler::hasSubquery);
+    if (subqueries && condition.isPresent()) {
+      throw QueryException.at(
+          where.get().pos(),
+          QueryException.FEATURE_NOT_SUPPORTED,
+          (delete ? "DELETE" : "UPDATE") + " ... IF cannot have a subquery in WHERE");
+    }
     for (Expression c : conjuncts) {
+      if (ExprCompiler.hasSubquery(c)) {
+        continue;
+      }
       int slot = keySlot(c, compiler, key);
       if (slot < 0) {
         residual.add(compiler.condition(c));
       }
     }
-    boolean fullKey = true;
+    boolean fullKey = !subqueries;
     String missing = null;
     for (int i = 0; i < key.length; i++) {
       if (key[i] == null) {
@@ -179,9 +190,13 @@ final class RowWritePlan implements WritePlan {
       keyQuery = queries.prepare(keyQuery(where, pos), params);
       // Re-checked in each row's round: the key bindings found are part of the condition too.
       keyValues = null;
+      // Subqueries are not re-checked there: they count as of the query that found the rows, as
+      // a statement's subquery is computed once for the statement.
       List<Expr> all = new ArrayList<>();
       for (Expression c : conjuncts) {
-        all.add(compiler.condition(c));
+        if (!ExprCompiler.hasSubquery(c)) {
+          all.add(compiler.condition(c));
+        }
       }
       rowCondition = and(all);
     }

@@ -126,15 +126,32 @@ select
 // ---------------------------------------------------------------------------------------------
 // Queries
 
+// A query expression: SELECTs combined by set operations (INTERSECT binds more tightly than UNION
+// and EXCEPT, all associate to the left), with ORDER BY, LIMIT and OFFSET for the whole result.
 query
+    : queryBody
+      (ORDER BY sortItem (COMMA sortItem)*)?
+      (LIMIT limit=rowCount)?
+      (OFFSET offset=rowCount)?
+    ;
+
+queryBody
+    : queryPrimary                                                   #primaryQuery
+    | left=queryBody operator=INTERSECT quantifier=(ALL | DISTINCT)? right=queryBody #setQuery
+    | left=queryBody operator=(UNION | EXCEPT) quantifier=(ALL | DISTINCT)? right=queryBody #setQuery
+    ;
+
+queryPrimary
+    : querySpecification                                             #selectQuery
+    | LPAREN query RPAREN                                            #parenthesizedQuery
+    ;
+
+querySpecification
     : SELECT DISTINCT? selectItem (COMMA selectItem)*
       (FROM relation (COMMA relation)*)?
       (WHERE where=expression)?
       (GROUP BY expression (COMMA expression)*)?
       (HAVING having=expression)?
-      (ORDER BY sortItem (COMMA sortItem)*)?
-      (LIMIT limit=rowCount)?
-      (OFFSET offset=rowCount)?
     ;
 
 rowCount
@@ -168,7 +185,7 @@ relationPrimary
     ;
 
 sortItem
-    : expression ordering=(ASC | DESC)?
+    : expression ordering=(ASC | DESC)? (NULLS nullOrdering=(FIRST | LAST))?
     ;
 
 // ---------------------------------------------------------------------------------------------
@@ -188,6 +205,7 @@ booleanExpression
 predicate
     : comparisonOperator right=valueExpression                       #comparison
     | NOT? BETWEEN lower=valueExpression AND upper=valueExpression    #between
+    | NOT? IN LPAREN query RPAREN                                    #inSubquery
     | NOT? IN LPAREN expression (COMMA expression)* RPAREN           #inList
     | NOT? LIKE pattern=valueExpression (ESCAPE escape=valueExpression)? #like
     | IS NOT? NULL                                                   #nullPredicate
@@ -205,11 +223,21 @@ primaryExpression
     : literal                                                        #literalExpression
     | QUESTION                                                       #parameter
     | CAST LPAREN expression AS dataType RPAREN                      #cast
+    | CASE operand=expression? whenClause+ (ELSE otherwise=expression)? END #caseExpression
+    | EXISTS LPAREN query RPAREN                                     #exists
+    | SUBSTRING LPAREN expression FROM start=expression (FOR count=expression)? RPAREN #substring
+    | POSITION LPAREN sub=valueExpression IN string=valueExpression RPAREN #position
+    | TRIM LPAREN side=(BOTH | LEADING | TRAILING)? chars=valueExpression? FROM string=expression RPAREN #trim
+    | LPAREN query RPAREN                                            #scalarSubquery
     | identifier LPAREN ASTERISK RPAREN                              #functionCallStar
     | identifier LPAREN (DISTINCT? expression (COMMA expression)*)? RPAREN #functionCall
     | qualifier=identifier DOT column=identifier                     #qualifiedColumn
     | identifier                                                     #column
     | LPAREN expression RPAREN                                       #parenthesized
+    ;
+
+whenClause
+    : WHEN condition=expression THEN result=expression
     ;
 
 literal
@@ -240,19 +268,23 @@ identifier
 
 // Keywords that are also valid identifiers. Keep in sync with AstPrinter.RESERVED (a test checks).
 nonReserved
-    : ADD | COLUMN | DESCRIBE | EXPLAIN | KEY | SHOW | TABLES | TIMESTAMP
+    : ADD | COLUMN | DESCRIBE | EXPLAIN | FIRST | KEY | LAST | NULLS | POSITION | SHOW | SUBSTRING
+    | TABLES | TIMESTAMP | TRIM
     ;
 
 // ---------------------------------------------------------------------------------------------
 // Lexer
 
 ADD: 'ADD';
+ALL: 'ALL';
 ALTER: 'ALTER';
 AND: 'AND';
 AS: 'AS';
 ASC: 'ASC';
 BETWEEN: 'BETWEEN';
+BOTH: 'BOTH';
 BY: 'BY';
+CASE: 'CASE';
 CAST: 'CAST';
 COLUMN: 'COLUMN';
 CREATE: 'CREATE';
@@ -262,10 +294,15 @@ DESC: 'DESC';
 DESCRIBE: 'DESCRIBE';
 DISTINCT: 'DISTINCT';
 DROP: 'DROP';
+ELSE: 'ELSE';
+END: 'END';
 ESCAPE: 'ESCAPE';
+EXCEPT: 'EXCEPT';
 EXISTS: 'EXISTS';
 EXPLAIN: 'EXPLAIN';
 FALSE: 'FALSE';
+FIRST: 'FIRST';
+FOR: 'FOR';
 FROM: 'FROM';
 FULL: 'FULL';
 GROUP: 'GROUP';
@@ -274,32 +311,43 @@ IF: 'IF';
 IN: 'IN';
 INNER: 'INNER';
 INSERT: 'INSERT';
+INTERSECT: 'INTERSECT';
 INTO: 'INTO';
 IS: 'IS';
 JOIN: 'JOIN';
 KEY: 'KEY';
+LAST: 'LAST';
+LEADING: 'LEADING';
 LEFT: 'LEFT';
 LIKE: 'LIKE';
 LIMIT: 'LIMIT';
 NOT: 'NOT';
 NULL: 'NULL';
+NULLS: 'NULLS';
 OFFSET: 'OFFSET';
 ON: 'ON';
 OR: 'OR';
 ORDER: 'ORDER';
 OUTER: 'OUTER';
+POSITION: 'POSITION';
 PRIMARY: 'PRIMARY';
 RIGHT: 'RIGHT';
 SELECT: 'SELECT';
 SET: 'SET';
 SHOW: 'SHOW';
+SUBSTRING: 'SUBSTRING';
 TABLE: 'TABLE';
 TABLES: 'TABLES';
+THEN: 'THEN';
+TRAILING: 'TRAILING';
+TRIM: 'TRIM';
 TIMESTAMP: 'TIMESTAMP';
 TRUE: 'TRUE';
+UNION: 'UNION';
 UPDATE: 'UPDATE';
 UPSERT: 'UPSERT';
 VALUES: 'VALUES';
+WHEN: 'WHEN';
 WHERE: 'WHERE';
 WITH: 'WITH';
 

@@ -27,12 +27,15 @@ public final class AstPrinter {
    */
   static final Set<String> RESERVED =
       Set.of(
+          "ALL",
           "ALTER",
           "AND",
           "AS",
           "ASC",
           "BETWEEN",
+          "BOTH",
           "BY",
+          "CASE",
           "CAST",
           "CREATE",
           "CROSS",
@@ -40,9 +43,13 @@ public final class AstPrinter {
           "DESC",
           "DISTINCT",
           "DROP",
+          "ELSE",
+          "END",
           "ESCAPE",
+          "EXCEPT",
           "EXISTS",
           "FALSE",
+          "FOR",
           "FROM",
           "FULL",
           "GROUP",
@@ -51,9 +58,11 @@ public final class AstPrinter {
           "IN",
           "INNER",
           "INSERT",
+          "INTERSECT",
           "INTO",
           "IS",
           "JOIN",
+          "LEADING",
           "LEFT",
           "LIKE",
           "LIMIT",
@@ -69,10 +78,14 @@ public final class AstPrinter {
           "SELECT",
           "SET",
           "TABLE",
+          "THEN",
+          "TRAILING",
           "TRUE",
+          "UNION",
           "UPDATE",
           "UPSERT",
           "VALUES",
+          "WHEN",
           "WHERE",
           "WITH");
 
@@ -138,6 +151,13 @@ public final class AstPrinter {
       assignment(out, assignment);
     } else if (node instanceof SortItem item) {
       sortItem(out, item);
+    } else if (node instanceof SetOperation o) {
+      out.append(o.kind().name()).append(o.all() ? " ALL (" : " (");
+      query(out, o.query());
+      out.append(')');
+    } else if (node instanceof Case.When w) {
+      expression(out.append("WHEN "), w.condition(), 0);
+      expression(out.append(" THEN "), w.result(), 0);
     } else {
       throw new IllegalStateException("unknown node " + node.getClass().getName());
     }
@@ -273,6 +293,54 @@ public final class AstPrinter {
   // Queries
 
   private static void query(StringBuilder out, Query query) {
+    compound(out, query, query.setOperations().size());
+    if (!query.orderBy().isEmpty()) {
+      out.append(" ORDER BY ");
+      list(out, query.orderBy(), AstPrinter::sortItem);
+    }
+    query.limit().ifPresent(l -> expression(out.append(" LIMIT "), l, 0));
+    query.offset().ifPresent(o -> expression(out.append(" OFFSET "), o, 0));
+  }
+
+  /**
+   * The first SELECT of {@code query} and its first {@code n} set operations, which apply left to
+   * right: a prefix is parenthesized where it would otherwise bind wrongly (INTERSECT binds more
+   * tightly than UNION and EXCEPT), and so is a right operand that is compound or has row clauses.
+   */
+  private static void compound(StringBuilder out, Query query, int n) {
+    if (n == 0) {
+      select(out, query);
+      return;
+    }
+    SetOperation last = query.setOperations().get(n - 1);
+    boolean wrap =
+        last.kind() == SetOperation.Kind.INTERSECT
+            && query.setOperations().subList(0, n - 1).stream()
+                .anyMatch(o -> o.kind() != SetOperation.Kind.INTERSECT);
+    if (wrap) {
+      out.append('(');
+    }
+    compound(out, query, n - 1);
+    if (wrap) {
+      out.append(')');
+    }
+    out.append(' ').append(last.kind().name()).append(last.all() ? " ALL " : " ");
+    Query right = last.query();
+    boolean parens =
+        right.isCompound()
+            || !right.orderBy().isEmpty()
+            || right.limit().isPresent()
+            || right.offset().isPresent();
+    if (parens) {
+      out.append('(');
+    }
+    query(out, right);
+    if (parens) {
+      out.append(')');
+    }
+  }
+
+  private static void select(StringBuilder out, Query query) {
     out.append("SELECT ").append(query.distinct() ? "DISTINCT " : "");
     list(out, query.items(), AstPrinter::selectItem);
     query.from().ifPresent(from -> relation(out.append(" FROM "), from));
@@ -282,12 +350,6 @@ public final class AstPrinter {
       list(out, query.groupBy(), AstPrinter::expression);
     }
     query.having().ifPresent(h -> expression(out.append(" HAVING "), h, 0));
-    if (!query.orderBy().isEmpty()) {
-      out.append(" ORDER BY ");
-      list(out, query.orderBy(), AstPrinter::sortItem);
-    }
-    query.limit().ifPresent(l -> expression(out.append(" LIMIT "), l, 0));
-    query.offset().ifPresent(o -> expression(out.append(" OFFSET "), o, 0));
   }
 
   private static void selectItem(StringBuilder out, SelectItem item) {
@@ -306,6 +368,7 @@ public final class AstPrinter {
     if (item.descending()) {
       out.append(" DESC");
     }
+    item.nullsFirst().ifPresent(first -> out.append(first ? " NULLS FIRST" : " NULLS LAST"));
   }
 
   private static void relation(StringBuilder out, Relation relation) {
@@ -378,6 +441,17 @@ public final class AstPrinter {
       out.append(in.negated() ? " NOT IN (" : " IN (");
       list(out, in.values(), AstPrinter::expression);
       out.append(')');
+    } else if (e instanceof InSubquery in) {
+      expression(out, in.operand(), CONCAT);
+      out.append(in.negated() ? " NOT IN (" : " IN (");
+      query(out, in.query());
+      out.append(')');
+    } else if (e instanceof Exists exists) {
+      query(out.append("EXISTS ("), exists.query());
+      out.append(')');
+    } else if (e instanceof ScalarSubquery sub) {
+      query(out.append('('), sub.query());
+      out.append(')');
     } else if (e instanceof Between between) {
       expression(out, between.operand(), CONCAT);
       out.append(between.negated() ? " NOT BETWEEN " : " BETWEEN ");
@@ -393,6 +467,15 @@ public final class AstPrinter {
       expression(out.append("CAST("), cast.operand(), 0);
       dataType(out.append(" AS "), cast.type());
       out.append(')');
+    } else if (e instanceof Case c) {
+      out.append("CASE");
+      c.operand().ifPresent(o -> expression(out.append(' '), o, 0));
+      for (Case.When w : c.whens()) {
+        expression(out.append(" WHEN "), w.condition(), 0);
+        expression(out.append(" THEN "), w.result(), 0);
+      }
+      c.otherwise().ifPresent(o -> expression(out.append(" ELSE "), o, 0));
+      out.append(" END");
     } else if (e instanceof FunctionCall call) {
       name(out, call.name()).append('(').append(call.distinct() ? "DISTINCT " : "");
       list(out, call.arguments(), AstPrinter::expression);
@@ -488,7 +571,11 @@ public final class AstPrinter {
     if (e instanceof Unary unary) {
       return unary.operator() == Unary.Operator.NOT ? NOT : NEGATE;
     }
-    if (e instanceof IsNull || e instanceof InList || e instanceof Between || e instanceof Like) {
+    if (e instanceof IsNull
+        || e instanceof InList
+        || e instanceof InSubquery
+        || e instanceof Between
+        || e instanceof Like) {
       return PREDICATE;
     }
     return PRIMARY;

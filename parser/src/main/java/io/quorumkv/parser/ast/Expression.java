@@ -13,5 +13,9 @@ public sealed interface Expression extends Node
         Between,
         Like,
         Cast,
+        Case,
+        InSubquery,
+        Exists,
+        ScalarSubquery,
         FunctionCall,
         CountStar {}

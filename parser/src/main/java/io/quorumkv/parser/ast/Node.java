@@ -12,7 +12,9 @@ public sealed interface Node
         ColumnDef,
         DataType,
         Assignment,
-        SortItem {
+        SortItem,
+        Case.When,
+        SetOperation {
 
   /** Where the node starts in the source text. */
   SourcePos pos();

@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param orderBy the sort keys, possibly empty
  * @param limit the row limit: a non-negative {@link IntegerLiteral} or a {@link Parameter}
  * @param offset the rows to skip: a non-negative {@link IntegerLiteral} or a {@link Parameter}
+ * @param setOperations for a compound query ({@code SELECT ... UNION SELECT ...}), the set
+ *     operations applied in order, left to right, to the rows of this SELECT; {@code orderBy},
+ *     {@code limit} and {@code offset} then apply to the whole result. Empty for a plain SELECT
  */
 public record Query(
     SourcePos pos,
@@ -30,7 +33,8 @@ public record Query(
     Optional<Expression> having,
     List<SortItem> orderBy,
     Optional<Expression> limit,
-    Optional<Expression> offset)
+    Optional<Expression> offset,
+    List<SetOperation> setOperations)
     implements InsertSource {
 
   /** Copies the lists and checks the select list and the row counts. */
@@ -49,6 +53,52 @@ public record Query(
     }
     limit.ifPresent(Query::checkRowCount);
     offset.ifPresent(Query::checkRowCount);
+    setOperations = List.copyOf(setOperations);
+  }
+
+  /** A plain SELECT, without set operations. */
+  public Query(
+      SourcePos pos,
+      boolean distinct,
+      List<SelectItem> items,
+      Optional<Relation> from,
+      Optional<Expression> where,
+      List<Expression> groupBy,
+      Optional<Expression> having,
+      List<SortItem> orderBy,
+      Optional<Expression> limit,
+      Optional<Expression> offset) {
+    this(pos, distinct, items, from, where, groupBy, having, orderBy, limit, offset, List.of());
+  }
+
+  /** Whether this is a compound query (with set operations). */
+  public boolean isCompound() {
+    return !setOperations.isEmpty();
+  }
+
+  /** This query without its set operations, ORDER BY, LIMIT and OFFSET: its first SELECT. */
+  public Query firstSelect() {
+    return new Query(
+        pos,
+        distinct,
+        items,
+        from,
+        where,
+        groupBy,
+        having,
+        List.of(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** This query with these set operations, ORDER BY, LIMIT and OFFSET. */
+  public Query with(
+      List<SetOperation> operations,
+      List<SortItem> order,
+      Optional<Expression> rowLimit,
+      Optional<Expression> rowOffset) {
+    return new Query(
+        pos, distinct, items, from, where, groupBy, having, order, rowLimit, rowOffset, operations);
   }
 
   private static void checkRowCount(Expression count) {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
@@ -43,6 +44,7 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.runtime.Bindable;
 import org.apache.calcite.sql.SqlExplainLevel;
 import org.apache.calcite.sql2rel.ConvertToChecked;
+import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.tools.RelBuilder;
 
 /**
@@ -118,6 +120,23 @@ public final class QueryPlanner {
           .addRuleCollection(PRUNE_EMPTY_RULES)
           .build();
 
+  /**
+   * Calcite prints a string literal whose character set is not its JVM-wide default (ISO-8859-1)
+   * with the set's name, {@code _UTF-8'a'}; every literal of ours is UTF-8 (see {@link
+   * UnicodeTypeFactory}), so EXPLAIN leaves the name out.
+   */
+  private static final Pattern UTF8_PREFIX = Pattern.compile("(?<![\\w'])_UTF-8'");
+
+  /** Rewrites IN, EXISTS and scalar subqueries in filters, projections and joins. */
+  private static final HepProgram SUBQUERY_REMOVAL =
+      new HepProgramBuilder()
+          .addRuleCollection(
+              List.of(
+                  CoreRules.FILTER_SUB_QUERY_TO_CORRELATE,
+                  CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE,
+                  CoreRules.JOIN_SUB_QUERY_TO_CORRELATE))
+          .build();
+
   private QueryPlanner() {}
 
   /**
@@ -136,7 +155,7 @@ public final class QueryPlanner {
 
   /** Plans a query (the source of INSERT ... SELECT, or a SELECT). */
   public static PlannedQuery plan(Query query, CatalogReader catalog, ParameterTypes params) {
-    JavaTypeFactoryImpl typeFactory = new JavaTypeFactoryImpl(SqlTypes.TYPE_SYSTEM);
+    JavaTypeFactoryImpl typeFactory = new UnicodeTypeFactory(SqlTypes.TYPE_SYSTEM);
     VolcanoPlanner planner = new VolcanoPlanner();
     planner.addRelTraitDef(ConventionTraitDef.INSTANCE);
     planner.addRelTraitDef(RelCollationTraitDef.INSTANCE);
@@ -150,8 +169,15 @@ public final class QueryPlanner {
     for (RelOptRule rule : RULES) {
       planner.addRule(rule);
     }
+    RelNode translated = t.rel();
+    if (translator.hasSubqueries()) {
+      // Subqueries in expressions become joins and aggregates, which the planner has operators for.
+      HepPlanner rewrite = new HepPlanner(SUBQUERY_REMOVAL);
+      rewrite.setRoot(translated);
+      translated = RelDecorrelator.decorrelateQuery(rewrite.findBestExp(), builder);
+    }
     // Exact arithmetic fails on overflow instead of wrapping around, as on the write path.
-    RelNode logical = t.rel().accept(new ConvertToChecked(cluster.getRexBuilder(), true));
+    RelNode logical = translated.accept(new ConvertToChecked(cluster.getRexBuilder(), true));
     HepPlanner prune = new HepPlanner(PRUNE_EMPTY);
     prune.setRoot(logical);
     logical = prune.findBestExp();
@@ -189,7 +215,10 @@ public final class QueryPlanner {
               SqlTypes.columnType(fields.get(i).getType()),
               fields.get(i).getType().isNullable()));
     }
-    String explain = RelOptUtil.toString(best, SqlExplainLevel.EXPPLAN_ATTRIBUTES).strip();
+    String explain =
+        UTF8_PREFIX
+            .matcher(RelOptUtil.toString(best, SqlExplainLevel.EXPPLAN_ATTRIBUTES).strip())
+            .replaceAll("'");
     return new PlannedQuery(
         columns,
         List.copyOf(translator.tables()),
@@ -206,7 +235,7 @@ public final class QueryPlanner {
   private static Query conditionalRead(Select select, CatalogReader catalog) {
     Query q = select.query();
     Expression cond = select.condition().orElseThrow();
-    if (!(q.from().orElse(null) instanceof TableRef ref) || q.where().isEmpty()) {
+    if (q.isCompound() || !(q.from().orElse(null) instanceof TableRef ref) || q.where().isEmpty()) {
       throw QueryException.at(
           cond.pos(),
           QueryException.INVALID_STATEMENT,

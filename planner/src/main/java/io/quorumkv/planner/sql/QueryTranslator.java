@@ -6,6 +6,7 @@ import io.quorumkv.parser.ast.Between;
 import io.quorumkv.parser.ast.Binary;
 import io.quorumkv.parser.ast.BinaryLiteral;
 import io.quorumkv.parser.ast.BooleanLiteral;
+import io.quorumkv.parser.ast.Case;
 import io.quorumkv.parser.ast.Cast;
 import io.quorumkv.parser.ast.ColumnRef;
 import io.quorumkv.parser.ast.CountStar;
@@ -13,9 +14,11 @@ import io.quorumkv.parser.ast.DataType;
 import io.quorumkv.parser.ast.DecimalLiteral;
 import io.quorumkv.parser.ast.DerivedTable;
 import io.quorumkv.parser.ast.DoubleLiteral;
+import io.quorumkv.parser.ast.Exists;
 import io.quorumkv.parser.ast.Expression;
 import io.quorumkv.parser.ast.FunctionCall;
 import io.quorumkv.parser.ast.InList;
+import io.quorumkv.parser.ast.InSubquery;
 import io.quorumkv.parser.ast.IntegerLiteral;
 import io.quorumkv.parser.ast.IsNull;
 import io.quorumkv.parser.ast.Join;
@@ -24,7 +27,9 @@ import io.quorumkv.parser.ast.NullLiteral;
 import io.quorumkv.parser.ast.Parameter;
 import io.quorumkv.parser.ast.Query;
 import io.quorumkv.parser.ast.Relation;
+import io.quorumkv.parser.ast.ScalarSubquery;
 import io.quorumkv.parser.ast.SelectItem;
+import io.quorumkv.parser.ast.SetOperation;
 import io.quorumkv.parser.ast.SingleColumn;
 import io.quorumkv.parser.ast.SortItem;
 import io.quorumkv.parser.ast.SourcePos;
@@ -42,18 +47,25 @@ import io.quorumkv.planner.schema.ColumnType;
 import io.quorumkv.planner.schema.TableDef;
 import java.math.BigDecimal;
 import java.time.ZoneOffset;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.calcite.avatica.util.ByteString;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.CorrelationId;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCorrelVariable;
 import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
@@ -84,6 +96,11 @@ public final class QueryTranslator {
    */
   public record Translated(RelNode rel, List<String> names) {}
 
+  /** The scopes of the queries enclosing the subquery being translated, innermost first. */
+  private final Deque<Outer> outerScopes = new ArrayDeque<>();
+
+  private boolean subqueries;
+
   private final CatalogReader catalog;
   private final RelBuilder builder;
   private final RexBuilder rex;
@@ -107,13 +124,17 @@ public final class QueryTranslator {
 
   /** Translates a query, optionally with an extra condition ANDed to its WHERE clause. */
   public Translated translate(Query q) {
+    if (q.isCompound()) {
+      return compound(q);
+    }
     List<Field> scope = q.from().isPresent() ? relation(q.from().get()) : noFrom();
-    q.where()
-        .ifPresent(
-            w -> {
-              noAggregates(w, "WHERE");
-              builder.filter(List.of(condition(w, new Ctx(scope, null, null))));
-            });
+    if (q.where().isPresent()) {
+      Expression w = q.where().get();
+      noAggregates(w, "WHERE");
+      Correlation c = correlation();
+      RexNode condition = condition(w, new Ctx(scope, null, null, c));
+      builder.filter(c.variablesSet(), List.of(condition));
+    }
 
     List<Expression> aggregates = new ArrayList<>();
     for (SelectItem item : q.items()) {
@@ -127,7 +148,8 @@ public final class QueryTranslator {
     }
     boolean grouped = !q.groupBy().isEmpty() || !aggregates.isEmpty() || q.having().isPresent();
 
-    Ctx ctx = new Ctx(scope, null, null);
+    // A subquery in the select list may read the row of an ungrouped query.
+    Ctx ctx = grouped ? null : new Ctx(scope, null, null, correlation());
     if (grouped) {
       ctx = aggregate(q, scope, aggregates);
     }
@@ -188,7 +210,11 @@ public final class QueryTranslator {
       }
       sortKeys.add(sortKey(target, s, exprs));
     }
-    builder.project(exprs, uniqueNames(names), true);
+    builder.project(
+        exprs,
+        uniqueNames(names),
+        true,
+        ctx.correlation() == null ? List.of() : ctx.correlation().variablesSet());
     if (q.distinct()) {
       builder.distinct();
     }
@@ -200,7 +226,12 @@ public final class QueryTranslator {
         SortItem s = q.orderBy().get(i);
         RexNode ref =
             builder.field(((org.apache.calcite.rex.RexInputRef) sortKeys.get(i)).getIndex());
-        keys.add(s.descending() ? builder.desc(ref) : ref);
+        RexNode key = s.descending() ? builder.desc(ref) : ref;
+        // Without NULLS FIRST/LAST, Calcite's default is PostgreSQL's: NULL sorts as the largest.
+        if (s.nullsFirst().isPresent()) {
+          key = s.nullsFirst().get() ? builder.nullsFirst(key) : builder.nullsLast(key);
+        }
+        keys.add(key);
       }
       builder.sortLimit(offset, fetch, keys);
     }
@@ -212,6 +243,134 @@ public final class QueryTranslator {
       builder.project(keep, uniqueNames(names.subList(0, visible)), true);
     }
     return new Translated(builder.build(), List.copyOf(names.subList(0, visible)));
+  }
+
+  /**
+   * A compound query: its SELECTs, each cast to the columns' common types, combined left to right
+   * by Calcite's union, intersect and minus; then ORDER BY (result columns by name or position),
+   * LIMIT and OFFSET over the whole. The columns are named after the first SELECT's.
+   */
+  private Translated compound(Query q) {
+    List<Translated> inputs = new ArrayList<>();
+    inputs.add(translate(q.firstSelect()));
+    List<String> names = inputs.get(0).names();
+    int width = names.size();
+    for (SetOperation op : q.setOperations()) {
+      Translated t = translate(op.query());
+      if (t.names().size() != width) {
+        throw QueryException.at(
+            op.pos(),
+            QueryException.SYNTAX_ERROR,
+            "each side of "
+                + op.kind()
+                + " must have the same number of columns: "
+                + width
+                + " and "
+                + t.names().size());
+      }
+      inputs.add(t);
+    }
+    List<RelDataType> common = new ArrayList<>();
+    for (int c = 0; c < width; c++) {
+      List<RelDataType> column = new ArrayList<>();
+      for (int i = 0; i < inputs.size(); i++) {
+        RelDataType t = inputs.get(i).rel().getRowType().getFieldList().get(c).getType();
+        if (i > 0 && !comparable(column.get(0), t)) {
+          throw mismatch(
+              q.setOperations().get(i - 1).pos(),
+              q.setOperations().get(i - 1).kind()
+                  + " column "
+                  + (c + 1)
+                  + " mixes "
+                  + column.get(0)
+                  + " and "
+                  + t);
+        }
+        column.add(t);
+      }
+      RelDataType least = varying(types.leastRestrictive(column));
+      if (least == null) {
+        throw mismatch(q.pos(), "column " + (c + 1) + " of the compound query has no common type");
+      }
+      common.add(least);
+    }
+    push(inputs.get(0), common, names);
+    for (int i = 1; i < inputs.size(); i++) {
+      push(inputs.get(i), common, names);
+      SetOperation op = q.setOperations().get(i - 1);
+      switch (op.kind()) {
+        case UNION -> builder.union(op.all(), 2);
+        case INTERSECT -> builder.intersect(op.all(), 2);
+        case EXCEPT -> builder.minus(op.all(), 2);
+      }
+    }
+    List<RexNode> keys = new ArrayList<>();
+    for (SortItem s : q.orderBy()) {
+      RexNode key = builder.field(compoundOrderTarget(s, names));
+      key = s.descending() ? builder.desc(key) : key;
+      if (s.nullsFirst().isPresent()) {
+        key = s.nullsFirst().get() ? builder.nullsFirst(key) : builder.nullsLast(key);
+      }
+      keys.add(key);
+    }
+    RexNode offset = q.offset().map(this::rowCount).orElse(null);
+    RexNode fetch = q.limit().map(this::rowCount).orElse(null);
+    if (!keys.isEmpty() || offset != null || fetch != null) {
+      builder.sortLimit(offset, fetch, keys);
+    }
+    return new Translated(builder.build(), names);
+  }
+
+  /** Pushes a translated SELECT with its columns cast to {@code types}. */
+  private void push(Translated t, List<RelDataType> columnTypes, List<String> names) {
+    builder.push(t.rel());
+    List<RexNode> cast = new ArrayList<>();
+    for (int c = 0; c < columnTypes.size(); c++) {
+      RexNode f = builder.field(c);
+      cast.add(
+          SqlTypeUtil.equalSansNullability(types, f.getType(), columnTypes.get(c))
+              ? f
+              : rex.makeCast(
+                  types.createTypeWithNullability(columnTypes.get(c), f.getType().isNullable()),
+                  f));
+    }
+    builder.project(cast, uniqueNames(names), true);
+  }
+
+  /** The index of the field {@code [qualifier.]name} in {@code scope}, or -1. */
+  private static int fieldIndex(List<Field> scope, String qualifier, String name, SourcePos pos) {
+    int found = -1;
+    for (int i = 0; i < scope.size(); i++) {
+      Field f = scope.get(i);
+      if (f.name().equals(name) && (qualifier == null || qualifier.equals(f.qualifier()))) {
+        if (found >= 0) {
+          throw QueryException.at(
+              pos,
+              QueryException.INVALID_STATEMENT,
+              "column " + name + " is ambiguous; qualify it with its table");
+        }
+        found = i;
+      }
+    }
+    return found;
+  }
+
+  /** The result column an ORDER BY item of a compound query names, by position or name. */
+  private static int compoundOrderTarget(SortItem s, List<String> names) {
+    Expression e = s.expression();
+    if (e instanceof IntegerLiteral i && i.value() >= 1 && i.value() <= names.size()) {
+      return (int) i.value() - 1;
+    }
+    if (e instanceof ColumnRef c && c.table().isEmpty()) {
+      int index = names.indexOf(c.column().value());
+      if (index >= 0 && index == names.lastIndexOf(c.column().value())) {
+        return index;
+      }
+    }
+    throw QueryException.at(
+        e.pos(),
+        QueryException.FEATURE_NOT_SUPPORTED,
+        "ORDER BY of UNION, INTERSECT or EXCEPT takes a result column's name or position");
   }
 
   private RexNode sortKey(int target, SortItem unused, List<RexNode> exprs) {
@@ -433,6 +592,15 @@ public final class QueryTranslator {
       return List.of(c.operand());
     } else if (e instanceof FunctionCall f) {
       return f.arguments();
+    } else if (e instanceof Case c) {
+      List<Expression> out = new ArrayList<>();
+      c.operand().ifPresent(out::add);
+      for (Case.When w : c.whens()) {
+        out.add(w.condition());
+        out.add(w.result());
+      }
+      c.otherwise().ifPresent(out::add);
+      return out;
     }
     return List.of();
   }
@@ -493,7 +661,46 @@ public final class QueryTranslator {
    * Where expressions are translated: the fields of the current row, and after GROUP BY the printed
    * forms of group keys and aggregates mapped to the aggregate's output fields.
    */
-  private record Ctx(List<Field> scope, Map<String, Integer> aggregated, RelDataType aggRow) {}
+  /**
+   * What names resolve to while translating one expression: the input's fields, the group keys and
+   * aggregates once grouped, and the correlation variable through which a subquery in the
+   * expression may read the input's current row (null where that is not supported).
+   */
+  private record Ctx(
+      List<Field> scope,
+      Map<String, Integer> aggregated,
+      RelDataType aggRow,
+      Correlation correlation) {
+
+    Ctx(List<Field> scope, Map<String, Integer> aggregated, RelDataType aggRow) {
+      this(scope, aggregated, aggRow, null);
+    }
+  }
+
+  /** The variable of the row a correlated subquery reads; {@code used} once one does. */
+  private static final class Correlation {
+    final RexCorrelVariable variable;
+    boolean used;
+
+    Correlation(RexCorrelVariable variable) {
+      this.variable = variable;
+    }
+
+    /** The variables set of the operator whose expressions use it: the variable if used. */
+    List<CorrelationId> variablesSet() {
+      return used ? List.of(variable.id) : List.of();
+    }
+  }
+
+  /** A correlation variable for the row of the relation on top of the builder's stack. */
+  private Correlation correlation() {
+    RexCorrelVariable[] v = new RexCorrelVariable[1];
+    builder.variable(c -> v[0] = c);
+    return new Correlation(v[0]);
+  }
+
+  /** An enclosing query's scope for a subquery: its fields, and its correlation (or null). */
+  private record Outer(List<Field> scope, Correlation correlation) {}
 
   RexNode condition(Expression e, Ctx ctx) {
     RexNode c = expr(e, types.createSqlType(SqlTypeName.BOOLEAN), ctx);
@@ -592,11 +799,50 @@ public final class QueryTranslator {
       }
       return l.negated() ? rex.makeCall(SqlStdOperatorTable.NOT, like) : like;
     } else if (e instanceof Cast c) {
-      RelDataType target = SqlTypes.relType(types, columnType(c.type()), true);
+      ColumnType targetType = columnType(c.type());
+      RelDataType target = SqlTypes.relType(types, targetType, true);
       RexNode a = expr(c.operand(), target, ctx);
+      if (targetType.kind() == ColumnType.Kind.VARCHAR && targetType.precision() >= 0) {
+        // Calcite's cast truncates to n UTF-16 units, which can split a character in two.
+        return rex.makeCall(
+            QkvOperators.TRUNCATE,
+            toVarchar(a),
+            rex.makeExactLiteral(BigDecimal.valueOf(targetType.precision())));
+      }
       return rex.makeCast(types.createTypeWithNullability(target, a.getType().isNullable()), a);
     } else if (e instanceof FunctionCall f) {
       return function(f, hint, ctx);
+    } else if (e instanceof Case c) {
+      return caseExpression(c, hint, ctx);
+    } else if (e instanceof InSubquery in) {
+      RexNode a = expr(in.operand(), null, ctx);
+      RelNode sub = subquery(in.query(), in.pos(), ctx, "IN");
+      RelDataType column = sub.getRowType().getFieldList().get(0).getType();
+      if (!comparable(a.getType(), column)) {
+        throw mismatch(in.pos(), "cannot compare " + a.getType() + " with " + column);
+      }
+      // Both sides in their common type, as a comparison would have them.
+      RelDataType common = varying(types.leastRestrictive(List.of(a.getType(), column)));
+      if (common != null && !SqlTypeUtil.equalSansNullability(types, column, common)) {
+        builder.push(sub);
+        sub =
+            builder
+                .project(
+                    List.of(
+                        rex.makeCast(
+                            types.createTypeWithNullability(common, column.isNullable()),
+                            builder.field(0))),
+                    List.of("$IN"),
+                    true)
+                .build();
+      }
+      RexNode tested = common == null ? a : castTo(a, common);
+      RexNode member = builder.in(sub, List.of(tested));
+      return in.negated() ? rex.makeCall(SqlStdOperatorTable.NOT, member) : member;
+    } else if (e instanceof Exists x) {
+      return RexSubQuery.exists(subquery(x.query(), x.pos(), ctx, null));
+    } else if (e instanceof ScalarSubquery sub) {
+      return RexSubQuery.scalar(subquery(sub.query(), sub.pos(), ctx, "a scalar subquery"));
     }
     throw QueryException.at(
         e.pos(), QueryException.GROUPING_ERROR, "aggregate functions are not allowed here");
@@ -646,7 +892,7 @@ public final class QueryTranslator {
             "'" + s.value() + "' is not a TIMESTAMP; use 'yyyy-mm-dd hh:mm:ss[.fff]'");
       }
     }
-    int length = Math.max(1, s.value().length());
+    int length = Math.max(1, s.value().codePointCount(0, s.value().length()));
     return rex.makeLiteral(s.value(), types.createSqlType(SqlTypeName.VARCHAR, length), false);
   }
 
@@ -667,7 +913,43 @@ public final class QueryTranslator {
       known = SqlTypes.columnType(hint);
       params.infer(p.index(), known);
     }
-    return rex.makeDynamicParam(SqlTypes.relType(types, known, true), p.index() - 1);
+    // Without a length: Calcite truncates a parameter to its type's length in UTF-16 units (so
+    // half an emoji); binding has checked the value against the column type already.
+    ColumnType unbounded =
+        switch (known.kind()) {
+          case VARCHAR -> ColumnType.varchar(-1);
+          case VARBINARY -> ColumnType.varbinary(-1);
+          default -> known;
+        };
+    return rex.makeDynamicParam(SqlTypes.relType(types, unbounded, true), p.index() - 1);
+  }
+
+  /**
+   * A subquery's plan. Names it cannot resolve itself resolve in the enclosing queries, innermost
+   * first, as fields of their correlation variable (a correlated subquery; the planner turns it
+   * into a join). With a {@code oneColumn} description, the subquery must have exactly one column.
+   */
+  private RelNode subquery(Query q, SourcePos pos, Ctx ctx, String oneColumn) {
+    outerScopes.push(new Outer(ctx.scope(), ctx.correlation()));
+    Translated t;
+    try {
+      t = translate(q);
+    } finally {
+      outerScopes.pop();
+    }
+    if (oneColumn != null && t.names().size() != 1) {
+      throw QueryException.at(
+          pos,
+          QueryException.SYNTAX_ERROR,
+          "the subquery of " + oneColumn + " must have one column, not " + t.names().size());
+    }
+    subqueries = true;
+    return t.rel();
+  }
+
+  /** Whether the translated queries use subqueries in expressions (which need rewriting). */
+  public boolean hasSubqueries() {
+    return subqueries;
   }
 
   private RexNode column(String qualifier, String name, SourcePos pos, Ctx ctx) {
@@ -682,6 +964,26 @@ public final class QueryTranslator {
               "column " + name + " is ambiguous; qualify it with its table");
         }
         found = i;
+      }
+    }
+    if (found < 0) {
+      for (Outer o : outerScopes) {
+        int index = fieldIndex(o.scope(), qualifier, name, pos);
+        if (index < 0) {
+          continue;
+        }
+        if (o.correlation() == null) {
+          throw QueryException.at(
+              pos,
+              QueryException.FEATURE_NOT_SUPPORTED,
+              "column "
+                  + (qualifier == null ? "" : qualifier + ".")
+                  + name
+                  + " belongs to the enclosing query; a subquery reads it only in WHERE or in the"
+                  + " select list of a query without GROUP BY");
+        }
+        o.correlation().used = true;
+        return rex.makeFieldAccess(o.correlation().variable, index);
       }
     }
     if (found < 0) {
@@ -734,6 +1036,15 @@ public final class QueryTranslator {
         requireNumeric(sides[0], b.left().pos(), b.operator().sql());
         requireNumeric(sides[1], b.right().pos(), b.operator().sql());
         RexNode[] same = common(sides[0], sides[1]);
+        if (b.operator() == Binary.Operator.DIVIDE
+            && (SqlTypeUtil.isApproximateNumeric(same[0].getType())
+                || SqlTypeUtil.isApproximateNumeric(same[1].getType()))) {
+          // Java's double division gives Infinity or NaN for a zero divisor; SQL's is an error, as
+          // on the write path.
+          RelDataType dbl = types.createSqlType(SqlTypeName.DOUBLE);
+          return rex.makeCall(
+              QkvOperators.DIVIDE_DOUBLE, castTo(same[0], dbl), castTo(same[1], dbl));
+        }
         return rex.makeCall(op, same[0], same[1]);
       }
     }
@@ -791,6 +1102,74 @@ public final class QueryTranslator {
     return new RexNode[] {l, r};
   }
 
+  /**
+   * CASE as Calcite's CASE: a simple CASE compares its operand with each WHEN value; the results
+   * (and ELSE, NULL without one) take their common type. A bare parameter, NULL or string among the
+   * results takes the type of the others (or of what the CASE meets).
+   */
+  private RexNode caseExpression(Case c, RelDataType hint, Ctx ctx) {
+    RexNode operand = c.operand().map(o -> expr(o, null, ctx)).orElse(null);
+    List<RexNode> conditions = new ArrayList<>();
+    for (Case.When w : c.whens()) {
+      if (operand != null) {
+        RexNode value = expr(w.condition(), operand.getType(), ctx);
+        conditions.add(compare(SqlStdOperatorTable.EQUALS, operand, value, w.condition().pos()));
+      } else {
+        RexNode condition = expr(w.condition(), bool(), ctx);
+        requireBoolean(condition, w.condition().pos(), "a WHEN condition");
+        conditions.add(condition);
+      }
+    }
+    List<Expression> branches = new ArrayList<>();
+    c.whens().forEach(w -> branches.add(w.result()));
+    c.otherwise().ifPresent(branches::add);
+    RexNode[] results = new RexNode[branches.size()];
+    RelDataType t = hint;
+    // Typed results first, so that the bare ones can take their type.
+    for (boolean bare : new boolean[] {false, true}) {
+      for (int i = 0; i < results.length; i++) {
+        Expression b = branches.get(i);
+        if (isBare(b) != bare) {
+          continue;
+        }
+        RexNode n = expr(b, t, ctx);
+        if (t == null || t.getSqlTypeName() == SqlTypeName.NULL) {
+          t = n.getType();
+        } else if (!comparable(t, n.getType())) {
+          throw mismatch(b.pos(), "CASE mixes " + t + " and " + n.getType());
+        }
+        results[i] = n;
+      }
+    }
+    RelDataType common =
+        varying(types.leastRestrictive(Arrays.stream(results).map(RexNode::getType).toList()));
+    if (common == null) {
+      throw mismatch(c.pos(), "the results of CASE have no common type");
+    }
+    List<RexNode> operands = new ArrayList<>();
+    for (int i = 0; i < conditions.size(); i++) {
+      operands.add(conditions.get(i));
+      operands.add(castTo(results[i], common));
+    }
+    operands.add(
+        c.otherwise().isPresent()
+            ? castTo(results[results.length - 1], common)
+            : rex.makeNullLiteral(common));
+    return rex.makeCall(SqlStdOperatorTable.CASE, operands);
+  }
+
+  /**
+   * {@code t}, but VARCHAR where it is CHAR: Calcite types string literals as CHAR(n), and the
+   * common type of CHAR(3) and CHAR(4) is CHAR(4), which would pad the shorter value with a space.
+   */
+  private RelDataType varying(RelDataType t) {
+    if (t == null || t.getSqlTypeName() != SqlTypeName.CHAR) {
+      return t;
+    }
+    return types.createTypeWithNullability(
+        types.createSqlType(SqlTypeName.VARCHAR, t.getPrecision()), t.isNullable());
+  }
+
   private RexNode castTo(RexNode n, RelDataType t) {
     if (SqlTypeUtil.equalSansNullability(types, n.getType(), t)) {
       return n;
@@ -827,26 +1206,14 @@ public final class QueryTranslator {
           QueryException.GROUPING_ERROR,
           "aggregate function " + name + " is not allowed here");
     }
+    if (FunctionTable.has(name)) {
+      return tableFunction(f, hint, ctx);
+    }
+    Optional<Expression> operator = FunctionTable.asOperator(f);
+    if (operator.isPresent()) {
+      return expr(operator.get(), hint, ctx);
+    }
     switch (name) {
-      case "ABS" -> {
-        arity(f, 1);
-        RexNode a = expr(args.get(0), hint, ctx);
-        requireNumeric(a, f.pos(), name);
-        return rex.makeCall(SqlStdOperatorTable.ABS, a);
-      }
-      case "UPPER", "LOWER" -> {
-        arity(f, 1);
-        RexNode a = expr(args.get(0), varchar(), ctx);
-        requireChar(a, f.pos(), name);
-        return rex.makeCall(
-            name.equals("UPPER") ? SqlStdOperatorTable.UPPER : SqlStdOperatorTable.LOWER, a);
-      }
-      case "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH" -> {
-        arity(f, 1);
-        RexNode a = expr(args.get(0), varchar(), ctx);
-        requireChar(a, f.pos(), name);
-        return rex.makeCall(SqlStdOperatorTable.CHAR_LENGTH, a);
-      }
       case "COALESCE" -> {
         if (args.isEmpty()) {
           arity(f, 1);
@@ -863,7 +1230,7 @@ public final class QueryTranslator {
           operands.add(n);
         }
         RelDataType common =
-            types.leastRestrictive(operands.stream().map(RexNode::getType).toList());
+            varying(types.leastRestrictive(operands.stream().map(RexNode::getType).toList()));
         if (common == null) {
           throw mismatch(f.pos(), "COALESCE arguments have no common type");
         }
@@ -874,6 +1241,46 @@ public final class QueryTranslator {
           throw QueryException.at(
               f.pos(), QueryException.UNDEFINED_FUNCTION, "unknown function " + name);
     }
+  }
+
+  /** A function of the {@link FunctionTable}, as a call of its Java implementation. */
+  private RexNode tableFunction(FunctionCall f, RelDataType hint, Ctx ctx) {
+    String name = f.name().value().toUpperCase(Locale.ROOT);
+    ColumnType hinted =
+        hint == null || hint.getSqlTypeName() == SqlTypeName.NULL
+            ? null
+            : SqlTypes.columnType(hint);
+    List<RexNode> args = new ArrayList<>();
+    for (int i = 0; i < f.arguments().size(); i++) {
+      Expression arg = f.arguments().get(i);
+      ColumnType p =
+          FunctionTable.parameterHint(
+              name, i, hinted, arg instanceof Parameter || arg instanceof NullLiteral);
+      args.add(expr(arg, p == null ? null : SqlTypes.relType(types, p, true), ctx));
+    }
+    FunctionTable.defaultSecondArgument(f)
+        .ifPresent(
+            d -> args.add(rex.makeLiteral(d, types.createSqlType(SqlTypeName.VARCHAR, 1), false)));
+    List<ColumnType> argTypes = new ArrayList<>();
+    for (RexNode a : args) {
+      argTypes.add(
+          a.getType().getSqlTypeName() == SqlTypeName.NULL
+              ? null
+              : SqlTypes.columnType(a.getType()));
+    }
+    FunctionTable.Resolved r = FunctionTable.resolve(f, argTypes);
+    if (r.method() == null) {
+      return args.get(0);
+    }
+    List<RexNode> operands = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      RelDataType p = SqlTypes.relType(types, r.parameters().get(i), true);
+      RexNode a = args.get(i);
+      operands.add(
+          a.getType().getSqlTypeName() == SqlTypeName.NULL ? rex.makeNullLiteral(p) : castTo(a, p));
+    }
+    RelDataType result = SqlTypes.relType(types, r.result(), true);
+    return rex.makeCall(result, QkvOperators.of(name, result, r.method()), operands);
   }
 
   private static void arity(FunctionCall f, int n) {

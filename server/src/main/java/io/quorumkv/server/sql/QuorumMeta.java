@@ -247,7 +247,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       Stmt s = c.newStatement();
       try {
         prepareInto(c, s, sql, true);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         c.statements.remove(s.id);
         throw SqlErrors.toAvatica(e);
       }
@@ -341,7 +341,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       try {
         prepareInto(c, s, sql, false);
         return run(c, s, List.of(), maxRowCount, maxRowsInFirstFrame);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         throw SqlErrors.toAvatica(e);
       }
     }
@@ -367,7 +367,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
           s = recover(c, h);
         }
         return run(c, s, params(parameterValues), -1, maxRowsInFirstFrame);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         throw SqlErrors.toAvatica(e);
       }
     }
@@ -404,7 +404,10 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     CompletableFuture<StatementResult> started;
     try {
       started = prepared.executeAsync(params(parameterValues));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      if (e instanceof VirtualMachineError v) {
+        throw v;
+      }
       // Thrown before the store was asked: the worker runs it again and answers with the error.
       return null;
     }
@@ -553,7 +556,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       try {
         prepareInto(c, s, sql, false);
         run(c, s, List.of(), -1, 1);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         throw SqlErrors.toAvatica(e);
       }
       return s.rows != null && offset < s.rows.size();
@@ -571,7 +574,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
         try {
           prepareInto(c, s, sqlCommands.get(i), false);
           counts[i] = updateCount(c, s, List.of(), i);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
           throw batchError(e, i);
         }
       }
@@ -593,7 +596,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
       for (int i = 0; i < counts.length; i++) {
         try {
           counts[i] = updateCount(c, s, params(parameterValues.get(i)), i);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
           throw batchError(e, i);
         }
       }
@@ -646,7 +649,7 @@ public final class QuorumMeta extends MetaImpl implements ProtobufMeta {
     return n;
   }
 
-  private static AvaticaRuntimeException batchError(RuntimeException e, int index) {
+  private static AvaticaRuntimeException batchError(Throwable e, int index) {
     AvaticaRuntimeException a = SqlErrors.toAvatica(e);
     return SqlErrors.error(
         "batch entry "

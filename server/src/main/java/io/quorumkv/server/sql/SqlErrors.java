@@ -1,9 +1,12 @@
 package io.quorumkv.server.sql;
 
 import io.quorumkv.executor.store.OutcomeUnknownException;
+import io.quorumkv.planner.DataErrors;
 import io.quorumkv.planner.QueryException;
+import io.quorumkv.planner.ValueErrors;
 import io.quorumkv.planner.schema.SchemaException;
 import io.quorumkv.planner.schema.ValueException;
+import java.util.concurrent.CompletionException;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.remote.AvaticaRuntimeException;
 import org.slf4j.Logger;
@@ -17,7 +20,7 @@ import org.slf4j.LoggerFactory;
 final class SqlErrors {
 
   /** An error in the server itself, not in the statement. */
-  static final String INTERNAL_ERROR = "XX000";
+  static final String INTERNAL_ERROR = QueryException.INTERNAL_ERROR;
 
   /**
    * Vendor code for statement errors; JDBC tools show it next to the SQLState. Never 1: that is
@@ -31,8 +34,23 @@ final class SqlErrors {
 
   private SqlErrors() {}
 
-  /** {@code e} as an Avatica exception with a SQLState. */
-  static AvaticaRuntimeException toAvatica(RuntimeException e) {
+  /**
+   * {@code e} as an Avatica exception with a SQLState, so that every failed request is answered:
+   * the statement's own errors with theirs, a computation that failed in Java terms (an {@link
+   * ArithmeticException}, or an {@link Error} such as the {@link ExceptionInInitializerError} of
+   * generated code that computes a constant) with the SQL error it stands for, and anything else as
+   * an internal error (XX000), logged here once with its stack trace. A {@link VirtualMachineError}
+   * (out of memory, stack overflow) is rethrown: the node is in no state to carry on as if it were
+   * a statement error.
+   */
+  static AvaticaRuntimeException toAvatica(Throwable e) {
+    // A failure of a future that was joined: the cause is what went wrong.
+    while (e instanceof CompletionException c && c.getCause() != null) {
+      e = c.getCause();
+    }
+    if (e instanceof VirtualMachineError v) {
+      throw v;
+    }
     if (e instanceof AvaticaRuntimeException a) {
       return a;
     }
@@ -48,8 +66,12 @@ final class SqlErrors {
     if (e instanceof SchemaException) {
       return error(e.getMessage(), QueryException.INVALID_STATEMENT);
     }
-    if (e instanceof ValueException) {
-      return error(e.getMessage(), QueryException.DATA_EXCEPTION);
+    if (e instanceof ValueException v) {
+      return error(e.getMessage(), ValueErrors.sqlState(v));
+    }
+    QueryException data = DataErrors.of(e);
+    if (data != null) {
+      return error(data.getMessage(), data.sqlState());
     }
     LOG.warn("internal error while serving a SQL request", e);
     return error("internal error: " + e, INTERNAL_ERROR);

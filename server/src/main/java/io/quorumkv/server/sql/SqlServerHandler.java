@@ -10,11 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.calcite.avatica.AvaticaSeverity;
 import org.apache.calcite.avatica.Meta;
 import org.apache.calcite.avatica.NoSuchConnectionException;
@@ -139,7 +139,8 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder
           Runnable answer =
               () -> {
                 try {
-                  reply.accept(failure == null ? executeResponse(result) : error(failure));
+                  respond(
+                      ctx, reply, () -> failure == null ? executeResponse(result) : error(failure));
                 } finally {
                   done.complete(null);
                 }
@@ -208,16 +209,12 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder
     }
   }
 
+  /**
+   * The error response for a failure of any kind (see {@link SqlErrors#toAvatica}); throws a {@link
+   * VirtualMachineError}.
+   */
   private Service.Response error(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
-    if (!(cause instanceof RuntimeException r)) {
-      return error(
-          String.valueOf(cause),
-          Service.ErrorResponse.UNKNOWN_ERROR_CODE,
-          Service.ErrorResponse.UNKNOWN_SQL_STATE,
-          AvaticaSeverity.ERROR);
-    }
-    AvaticaRuntimeException a = SqlErrors.toAvatica(r);
+    AvaticaRuntimeException a = SqlErrors.toAvatica(failure);
     return error(a.getErrorMessage(), a.getErrorCode(), a.getSqlState(), a.getSeverity());
   }
 
@@ -226,7 +223,35 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder
     if (!ctx.channel().isActive()) {
       return;
     }
-    reply.accept(dispatch(request));
+    respond(ctx, reply, () -> dispatch(request));
+  }
+
+  /**
+   * Answers with what {@code work} returns or, when it throws, with the error response for that:
+   * every request gets an answer. The exception is a {@link VirtualMachineError}, which is no
+   * statement's error: the connection is closed instead (so the client fails at once rather than
+   * waiting out its timeout) and the error propagates.
+   */
+  private void respond(
+      ChannelHandlerContext ctx,
+      Consumer<Service.Response> reply,
+      Supplier<Service.Response> work) {
+    Service.Response response;
+    try {
+      try {
+        response = work.get();
+      } catch (RuntimeException | Error e) {
+        response = error(e);
+      }
+    } catch (VirtualMachineError e) {
+      LOG.error(
+          "closing SQL connection from {}: the node failed while serving a request",
+          ctx.channel().remoteAddress(),
+          e);
+      ctx.close();
+      throw e;
+    }
+    reply.accept(response);
   }
 
   private void write(
@@ -274,9 +299,10 @@ final class SqlServerHandler extends SimpleChannelInboundHandler<SqlFrameDecoder
           Service.ErrorResponse.MISSING_CONNECTION_ERROR_CODE,
           Service.ErrorResponse.UNKNOWN_SQL_STATE,
           AvaticaSeverity.ERROR);
-    } catch (RuntimeException e) {
-      AvaticaRuntimeException a = SqlErrors.toAvatica(e);
-      return error(a.getErrorMessage(), a.getErrorCode(), a.getSqlState(), a.getSeverity());
+    } catch (RuntimeException | Error e) {
+      // Also an Error of the SQL layer (generated code, an assertion in Calcite): the client gets
+      // an answer with a SQLState instead of waiting for one that never comes.
+      return error(e);
     }
   }
 
