@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -114,12 +115,15 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
       for (int i = 1; i <= size; i++) {
         cluster.startNode(i);
       }
-      // Nodes added in an earlier run (!add-node) have their data here: they come back too.
+      // Nodes added in an earlier run (!add-node) have their data here: they come back too (a
+      // removed node's data is deleted, so ids may have gaps).
       synchronized (cluster) {
-        while (cluster.size < MAX_SIZE && Files.isDirectory(cluster.dataDir(cluster.size + 1))) {
-          int id = ++cluster.size;
-          cluster.configs[id] = ServerConfig.parse("local node " + id, cluster.configText(id));
-          cluster.startNode(id);
+        for (int id = size + 1; id <= MAX_SIZE; id++) {
+          if (Files.isDirectory(cluster.dataDir(id))) {
+            cluster.size = id;
+            cluster.configs[id] = ServerConfig.parse("local node " + id, cluster.configText(id));
+            cluster.startNode(id);
+          }
         }
       }
     } catch (RuntimeException e) {
@@ -218,6 +222,72 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
         + " ("
         + zone(id)
         + ") joined the cluster; segments move to it in the background (!segments, !nodes)";
+  }
+
+  @Override
+  public void stopOnceRemoved(int id) {
+    check(id);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(60);
+    Future<?>[] watch = new Future<?>[1];
+    synchronized (this) {
+      watch[0] =
+          deferred.scheduleWithFixedDelay(
+              () -> {
+                if (System.nanoTime() > deadline) {
+                  LOG.warn("node {} did not leave the cluster map within an hour", id);
+                  watch[0].cancel(false);
+                } else if (removedFromMap(id)) {
+                  watch[0].cancel(false);
+                  stopAndDelete(id);
+                }
+              },
+              500,
+              500,
+              TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Whether a running node's cluster map no longer lists node {@code id}. */
+  private synchronized boolean removedFromMap(int id) {
+    for (int i = 1; i <= size; i++) {
+      QuorumKvServer s = servers[i];
+      if (s != null && i != id && s.cluster().map() != null) {
+        return s.cluster().map().node(id) == null;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Stops node {@code id} (it left the cluster) and deletes its data, so it does not come back with
+   * the local cluster. Runs on the deferred-stop thread, so it closes the node itself.
+   */
+  private void stopAndDelete(int id) {
+    QuorumKvServer s;
+    synchronized (this) {
+      s = servers[id];
+      servers[id] = null;
+    }
+    if (s != null) {
+      s.close();
+    }
+    try {
+      deleteRecursively(dataDir(id));
+      LOG.info("node {} left the cluster: stopped, its data deleted", id);
+    } catch (IOException e) {
+      LOG.warn("removing node {}'s data failed: {}", id, e.toString());
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** The JDBC URL listing every node as a seed. */

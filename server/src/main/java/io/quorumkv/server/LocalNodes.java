@@ -37,4 +37,12 @@ interface LocalNodes {
    * @throws ConfigException if it cannot join
    */
   String addNode();
+
+  /**
+   * Stops node {@code id} once the cluster map no longer lists it (its decommission finished) and
+   * deletes its data, in the background.
+   *
+   * @throws IllegalArgumentException for an id that is not a node of the cluster
+   */
+  void stopOnceRemoved(int id);
 }

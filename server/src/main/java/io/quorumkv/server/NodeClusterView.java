@@ -237,6 +237,24 @@ final class NodeClusterView implements ClusterView {
         + "); stop it once CALL QUORUMKV_NODES() shows it decommissioned";
   }
 
+  @Override
+  public String removeNode(int id) {
+    LocalNodes l = local("removing a node");
+    try {
+      l.sqlAddress(id); // an id of the local cluster
+    } catch (IllegalArgumentException e) {
+      throw new QueryException(INVALID_PARAMETER, e.getMessage());
+    }
+    String leaving = decommission(id);
+    try {
+      l.stopOnceRemoved(id);
+    } catch (IllegalArgumentException e) {
+      throw new QueryException(INVALID_PARAMETER, e.getMessage());
+    }
+    return leaving.substring(0, leaving.indexOf("; stop it once"))
+        + "; the local cluster stops it and deletes its data once it has left";
+  }
+
   private LocalNodes local(String what) {
     if (local == null) {
       throw new QueryException(

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the founders' client ports, the balancer gives it its share (node 4 is the second node of zone-1,
  * so it and node 1 hold half the 64 segments each while the only nodes of zone-2 and zone-3 stay in
  * every group), the rows written before are read through it, and when the local cluster is started
- * again over the same directory the added node comes back with it.
+ * again over the same directory the added node comes back with it. {@code !remove-node 4} then
+ * moves its segments back, stops it and deletes its data, so the next start has three nodes.
  */
 class LocalClusterAddNodeTest {
   @TempDir Path dir;
@@ -109,6 +110,48 @@ class LocalClusterAddNodeTest {
         assertThat(rs.getInt(1)).isEqualTo(49);
       }
       assertThat(segmentsPerNode(s)).containsEntry(4, 32);
+
+      SQLException meta =
+          catchThrowableOfType(
+              SQLException.class, () -> s.executeQuery("CALL QUORUMKV_REMOVE_NODE('1')"));
+      assertThat(meta.getSQLState()).isEqualTo("22023");
+      assertThat(meta.getMessage()).contains("hold the cluster's metadata");
+      try (ResultSet rs = s.executeQuery("CALL QUORUMKV_REMOVE_NODE('4')")) {
+        rs.next();
+        assertThat(rs.getString(1)).startsWith("node 4 is leaving").endsWith("once it has left");
+      }
+      long deadline = System.nanoTime() + 180_000_000_000L;
+      while (!(status(s, 4).equals("stopped (decommissioned)")
+          && segmentsPerNode(s).entrySet().stream()
+              .filter(e -> e.getKey() <= 3)
+              .allMatch(e -> e.getValue() == 64))) {
+        assertThat(System.nanoTime())
+            .as("node 4 leaves within 180 s; now %s, %s", segmentsPerNode(s), status(s, 4))
+            .isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM kv")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isEqualTo(40);
+      }
     }
+    assertThat(dir.resolve("node-4")).doesNotExist();
+    try (LocalCluster third = start(dir, base);
+        Connection conn = DriverManager.getConnection(third.jdbcUrl());
+        Statement s = conn.createStatement()) {
+      assertThat(third.size()).isEqualTo(3);
+      assertThat(segmentsPerNode(s)).isEqualTo(Map.of(1, 64, 2, 64, 3, 64));
+    }
+  }
+
+  private static String status(Statement s, int node) throws SQLException {
+    try (ResultSet rs = s.executeQuery("CALL QUORUMKV_NODES()")) {
+      while (rs.next()) {
+        if (rs.getInt("NODE_ID") == node) {
+          return rs.getString("STATUS");
+        }
+      }
+    }
+    return "absent";
   }
 }

@@ -79,7 +79,14 @@ final class ClusterCommand extends AbstractCommandHandler {
             "add-node",
             "QUORUMKV_ADD_NODE",
             0,
-            "Add a node to the local cluster: it joins, and segments move to it"));
+            "Add a node to the local cluster: it joins, and segments move to it"),
+        new ClusterCommand(
+            sqlLine,
+            "remove-node",
+            "QUORUMKV_REMOVE_NODE",
+            1,
+            "Remove a node from the local cluster: its segments move away, then it stops:"
+                + " !remove-node NODE"));
   }
 
   /** The SQL a command line runs, or null when it has too few arguments. */

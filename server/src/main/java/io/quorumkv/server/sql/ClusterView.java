@@ -131,6 +131,15 @@ public interface ClusterView {
    */
   String addNode();
 
+  /**
+   * Decommissions node {@code id} of the local cluster and stops it (deleting its data) once it has
+   * left the map; returns a sentence saying what happened.
+   *
+   * @throws QueryException 0A000 outside the local cluster, 22023 for an unknown node or one whose
+   *     leaving is impossible, 57P03 if the map cannot be changed now
+   */
+  String removeNode(int id);
+
   /** No cluster behind the endpoint: every call fails with 0A000. */
   ClusterView NONE =
       new ClusterView() {
@@ -183,6 +192,11 @@ public interface ClusterView {
 
         @Override
         public String addNode() {
+          throw unavailable();
+        }
+
+        @Override
+        public String removeNode(int id) {
           throw unavailable();
         }
       };

@@ -38,7 +38,8 @@ import org.apache.calcite.avatica.MetaImpl;
  *       count; {@code QUORUMKV_DECOMMISSION('id')} moves a node's segments away before it leaves.
  *   <li>{@code QUORUMKV_STOP_NODE('id')}, {@code QUORUMKV_START_NODE('id')}: stop or start a node
  *       of the local cluster ({@code bin/quorumkv local}); {@code QUORUMKV_ADD_NODE()} starts a new
- *       node there that joins the cluster; elsewhere 0A000.
+ *       node there that joins the cluster, {@code QUORUMKV_REMOVE_NODE('id')} decommissions one and
+ *       stops it once it has left; elsewhere 0A000.
  * </ul>
  *
  * <p>The cluster facts and actions come from a {@link ClusterView}.
@@ -52,13 +53,22 @@ final class SystemProcedures {
   static final String STOP_NODE = "QUORUMKV_STOP_NODE";
   static final String START_NODE = "QUORUMKV_START_NODE";
   static final String ADD_NODE = "QUORUMKV_ADD_NODE";
+  static final String REMOVE_NODE = "QUORUMKV_REMOVE_NODE";
   static final String SEGMENTS = "QUORUMKV_SEGMENTS";
   static final String SPLIT_SEGMENTS = "QUORUMKV_SPLIT_SEGMENTS";
   static final String DECOMMISSION = "QUORUMKV_DECOMMISSION";
 
   static final List<String> CLUSTER =
       List.of(
-          NODES, REPLICAS, SEGMENTS, SPLIT_SEGMENTS, DECOMMISSION, STOP_NODE, START_NODE, ADD_NODE);
+          NODES,
+          REPLICAS,
+          SEGMENTS,
+          SPLIT_SEGMENTS,
+          DECOMMISSION,
+          STOP_NODE,
+          START_NODE,
+          ADD_NODE,
+          REMOVE_NODE);
 
   static final List<ColumnMetaData> NODE_COLUMNS =
       List.of(
@@ -204,6 +214,7 @@ final class SystemProcedures {
       }
       case DECOMMISSION -> List.<Object[]>of(new Object[] {cluster.decommission(nodeId(call))});
       case STOP_NODE -> List.<Object[]>of(new Object[] {cluster.stopNode(nodeId(call))});
+      case REMOVE_NODE -> List.<Object[]>of(new Object[] {cluster.removeNode(nodeId(call))});
       case ADD_NODE -> {
         noArguments(call);
         yield List.<Object[]>of(new Object[] {cluster.addNode()});
