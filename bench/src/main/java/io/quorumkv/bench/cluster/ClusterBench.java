@@ -112,7 +112,8 @@ public final class ClusterBench {
       long notApplied,
       Map<String, Long> delta,
       double clusterCpu,
-      double loaderCpu) {
+      double loaderCpu,
+      double nodeShare) {
     double opsPerSec() {
       return ops / seconds;
     }
@@ -437,6 +438,18 @@ public final class ClusterBench {
     if (!done.await(30, TimeUnit.SECONDS)) {
       throw new IllegalStateException(name + ": requests still in flight 30 s after the end");
     }
+    // Requests each node coordinated (its clients' and those forwarded to it): the most loaded
+    // node's share against the mean says whether the segments spread the work evenly.
+    long maxRequests = 0;
+    long sumRequests = 0;
+    for (int i = 0; i < after.size(); i++) {
+      long n =
+          after.get(i).getOrDefault("requests", 0L) - before.get(i).getOrDefault("requests", 0L);
+      maxRequests = Math.max(maxRequests, n);
+      sumRequests += n;
+    }
+    double nodeShare =
+        sumRequests == 0 ? Double.NaN : maxRequests / (sumRequests / (double) after.size());
     Map<String, Long> delta = new java.util.TreeMap<>();
     for (int i = 0; i < after.size(); i++) {
       for (Map.Entry<String, Long> e : after.get(i).entrySet()) {
@@ -455,7 +468,8 @@ public final class ClusterBench {
         notApplied.get(),
         delta,
         cpuAfter - cpuBefore,
-        loaderAfter - loaderBefore);
+        loaderAfter - loaderBefore,
+        nodeShare);
   }
 
   /** Drives the in-flight slots: each completion starts the slot's next operation. */
@@ -517,7 +531,7 @@ public final class ClusterBench {
     return String.format(
         "%s merging=%s %s: %,.0f ops/s p50=%d p99=%d p999=%d µs msgs/op=%.2f frames/op=%.2f"
             + " flushes/op=%.2f bytes/op=%.0f fsyncs/op=%.3f cpu-s/1k-ops=%.3f (loader %.3f)"
-            + " not-applied=%d errors=%d",
+            + " not-applied=%d errors=%d node-share=%.2f",
         r.engine,
         r.merging,
         r.workload,
@@ -533,7 +547,8 @@ public final class ClusterBench {
         r.ops == 0 ? Double.NaN : r.clusterCpu * 1000 / r.ops,
         r.ops == 0 ? Double.NaN : r.loaderCpu * 1000 / r.ops,
         r.notApplied,
-        r.errors);
+        r.errors,
+        r.nodeShare);
   }
 
   static String table(Options o, List<Result> results) {
@@ -556,13 +571,13 @@ public final class ClusterBench {
     sb.append(
         "| engine | merging | workload | ops/s | p50 µs | p99 µs | p999 µs | peer msgs/op |"
             + " frames/op | flushes/op | bytes/op | fsyncs/op | cluster CPU s/1k ops |"
-            + " not applied | errors |\n");
-    sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " not applied | errors | node share max/mean |\n");
+    sb.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (Result r : results) {
       sb.append(
           String.format(
               "| %s | %s | %s | %,.0f | %d | %d | %d | %.2f | %.2f | %.2f | %.0f | %.3f | %.3f |"
-                  + " %d | %d |%n",
+                  + " %d | %d | %.2f |%n",
               r.engine,
               r.merging ? "on" : "off",
               r.workload,
@@ -577,7 +592,8 @@ public final class ClusterBench {
               r.perOp("commit.syncs"),
               r.ops == 0 ? Double.NaN : r.clusterCpu * 1000 / r.ops,
               r.notApplied,
-              r.errors));
+              r.errors,
+              r.nodeShare));
     }
     return sb.toString();
   }
