@@ -1,5 +1,7 @@
 package io.quorumkv.placement;
 
+import java.nio.ByteBuffer;
+
 /**
  * The placement hash: MurmurHash3 x86_32 (Austin Appleby's public-domain design) of the encoded key
  * with seed 0, and the segment a key is in: the hash's low {@code k} bits for {@code 2^k} segments.
@@ -22,29 +24,39 @@ public final class KeyHash {
 
   /** MurmurHash3 x86_32 of {@code data} with {@code seed}; blocks are read little-endian. */
   public static int hash32(byte[] data, int seed) {
+    return hash32(ByteBuffer.wrap(data), seed);
+  }
+
+  /**
+   * MurmurHash3 x86_32 of the bytes from {@code data}'s position to its limit, with {@code seed}
+   * (the buffer's position is not changed): hashes a key where it lies, without a copy.
+   */
+  public static int hash32(ByteBuffer data, int seed) {
+    int start = data.position();
+    int length = data.remaining();
     int h = seed;
-    int blocks = data.length / 4;
+    int blocks = length / 4;
     for (int i = 0; i < blocks; i++) {
-      int o = i * 4;
+      int o = start + i * 4;
       int k =
-          (data[o] & 0xff)
-              | (data[o + 1] & 0xff) << 8
-              | (data[o + 2] & 0xff) << 16
-              | (data[o + 3] & 0xff) << 24;
+          (data.get(o) & 0xff)
+              | (data.get(o + 1) & 0xff) << 8
+              | (data.get(o + 2) & 0xff) << 16
+              | (data.get(o + 3) & 0xff) << 24;
       h ^= mixK(k);
       h = Integer.rotateLeft(h, 13);
       h = h * 5 + 0xe6546b64;
     }
-    int tail = blocks * 4;
-    int rest = data.length & 3;
+    int tail = start + blocks * 4;
+    int rest = length & 3;
     if (rest > 0) {
       int k = 0;
       for (int i = rest - 1; i >= 0; i--) {
-        k = k << 8 | (data[tail + i] & 0xff);
+        k = k << 8 | (data.get(tail + i) & 0xff);
       }
       h ^= mixK(k);
     }
-    h ^= data.length;
+    h ^= length;
     h ^= h >>> 16;
     h *= 0x85ebca6b;
     h ^= h >>> 13;
@@ -65,8 +77,17 @@ public final class KeyHash {
    * @throws IllegalArgumentException unless {@code segmentCount} is a power of two
    */
   public static int segmentOf(byte[] key, int segmentCount) {
+    return segmentOf(ByteBuffer.wrap(key), segmentCount);
+  }
+
+  /**
+   * The segment of the key from {@code key}'s position to its limit (position unchanged).
+   *
+   * @throws IllegalArgumentException unless {@code segmentCount} is a power of two
+   */
+  public static int segmentOf(ByteBuffer key, int segmentCount) {
     checkSegmentCount(segmentCount);
-    return hash32(key) & (segmentCount - 1);
+    return hash32(key, 0) & (segmentCount - 1);
   }
 
   /** Rejects a segment count that is not a positive power of two (at most 2^20). */

@@ -3,6 +3,7 @@ package io.quorumkv.placement;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -31,6 +32,16 @@ class KeyHashTest {
     assertThat(KeyHash.hash32(ascii("Hello, world!"), 0x9747b28c)).isEqualTo(0x24884CBA);
     assertThat(KeyHash.hash32(ascii("The quick brown fox jumps over the lazy dog"), 0x9747b28c))
         .isEqualTo(0x2FA826CD);
+  }
+
+  @Test
+  void aBufferHashesItsRemainingBytesAsTheArrayOfThem() {
+    byte[] framed = {9, 9, 0x21, 0x43, 0x65, (byte) 0x87, 0x01, 9};
+    ByteBuffer key = ByteBuffer.wrap(framed, 2, 5).asReadOnlyBuffer();
+    byte[] alone = {0x21, 0x43, 0x65, (byte) 0x87, 0x01};
+    assertThat(KeyHash.hash32(key, 0)).isEqualTo(KeyHash.hash32(alone, 0));
+    assertThat(KeyHash.segmentOf(key, 64)).isEqualTo(KeyHash.segmentOf(alone, 64));
+    assertThat(key.position()).isEqualTo(2);
   }
 
   @Test

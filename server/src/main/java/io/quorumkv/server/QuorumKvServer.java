@@ -168,13 +168,9 @@ public final class QuorumKvServer implements AutoCloseable {
    */
   private static ClusterMap join(ServerConfig config) {
     NodeConfig n = config.node();
-    NodeInfo self =
-        new NodeInfo(
-            n.nodeId(), n.zone(), n.host() + ":" + n.peerPort(), ClusterMap.NodeState.ACTIVE);
     try {
       return ClusterJoin.join(
-              config.cluster().seeds(), self, Duration.ofMillis(n.defaultTimeoutMillis()))
-          .map();
+          config.cluster().seeds(), self(config), Duration.ofMillis(n.defaultTimeoutMillis()));
     } catch (ClusterJoin.JoinException e) {
       throw new ConfigException("node " + n.nodeId() + " cannot join: " + e.getMessage(), e);
     } catch (InterruptedException e) {

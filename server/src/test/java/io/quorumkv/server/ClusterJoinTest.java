@@ -19,9 +19,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -176,37 +173,8 @@ class ClusterJoinTest {
       s.execute("INSERT INTO t (id, v) VALUES (-1, 0)");
     }
 
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger acknowledged = new AtomicInteger();
-    AtomicReference<Throwable> writerFailure = new AtomicReference<>();
-    Thread writer =
-        new Thread(
-            () -> {
-              try (Connection c = connect(3);
-                  PreparedStatement read = c.prepareStatement("SELECT v FROM t WHERE id = -1");
-                  PreparedStatement inc =
-                      c.prepareStatement("UPDATE t SET v = ? WHERE id = -1 IF v = ?")) {
-                while (!stop.get()) {
-                  int v;
-                  try (ResultSet rs = read.executeQuery()) {
-                    rs.next();
-                    v = rs.getInt(1);
-                  }
-                  inc.setInt(1, v + 1);
-                  inc.setInt(2, v);
-                  try (ResultSet rs = inc.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                      acknowledged.incrementAndGet();
-                    }
-                  }
-                }
-              } catch (Throwable t) {
-                writerFailure.set(t);
-              }
-            },
-            "counter");
-    writer.start();
+    ConditionalCounter counter = new ConditionalCounter(() -> connect(3));
+    counter.start();
     String seeds = host(1) + ":" + clientPorts[1] + ", " + host(2) + ":" + clientPorts[2];
     ClusterMap m;
     try {
@@ -215,14 +183,13 @@ class ClusterJoinTest {
       }
       m = awaitMap("six nodes, balanced", x -> balancedOver(x, N));
     } finally {
-      stop.set(true);
-      writer.join();
+      counter.stop();
     }
-    assertThat(writerFailure.get()).as("the counter's client").isNull();
+    int acknowledged = counter.acknowledged();
     LOG.warn(
         "map version {}: {} increments acknowledged while three nodes joined",
         m.version(),
-        acknowledged.get());
+        acknowledged);
     assertThat(m.segmentCounts().values()).allSatisfy(c -> assertThat(c).isEqualTo(4));
     assertThat(m.metaGroup()).containsExactly(1, 2, 3);
     assertThat(m.node(5).address()).isEqualTo(host(5) + ":" + peerPorts[5]);
@@ -240,10 +207,10 @@ class ClusterJoinTest {
         Statement s6 = c6.createStatement();
         ResultSet rs = s6.executeQuery("SELECT v FROM t WHERE id = -1")) {
       rs.next();
-      assertThat(rs.getInt(1)).isEqualTo(acknowledged.get());
+      assertThat(rs.getInt(1)).isEqualTo(acknowledged);
       assertThat(count(c6)).isEqualTo(ROWS + 1);
     }
-    assertThat(acknowledged.get()).isPositive();
+    assertThat(acknowledged).isPositive();
     for (int i = 1; i <= N; i++) {
       long[] counts = server(i).node().localKeyCounts().get(10, TimeUnit.SECONDS);
       for (int s = 0; s < m.segmentCount(); s++) {

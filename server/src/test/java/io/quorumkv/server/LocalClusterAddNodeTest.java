@@ -3,7 +3,6 @@ package io.quorumkv.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.quorumkv.replication.node.NodeStartException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,10 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalClusterAddNodeTest {
   @TempDir Path dir;
-
-  private static LocalCluster start(Path dir, int base) throws InterruptedException {
-    return LocalCluster.start(dir, !LocalCluster.loopbackAddressesUsable(), base, 3);
-  }
 
   private static Map<Integer, Integer> segmentsPerNode(Statement s) throws SQLException {
     Map<Integer, Integer> out = new HashMap<>();
@@ -54,19 +48,9 @@ class LocalClusterAddNodeTest {
 
   @Test
   void anAddedNodeJoinsTakesItsShareAndComesBackWithTheCluster() throws Exception {
-    LocalCluster cluster = null;
-    int base = 0;
-    SplittableRandom random = new SplittableRandom();
-    for (int attempt = 1; cluster == null; attempt++) {
-      base = 20_000 + random.nextInt(30_000);
-      try {
-        cluster = start(dir, base);
-      } catch (NodeStartException e) {
-        if (attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    LocalClusters.Started started = LocalClusters.start(dir, 3);
+    LocalCluster cluster = started.cluster();
+    int base = started.portBase();
     try (LocalCluster c = cluster;
         Connection conn = DriverManager.getConnection(c.jdbcUrl());
         Statement s = conn.createStatement()) {
@@ -100,7 +84,7 @@ class LocalClusterAddNodeTest {
       assertThat(bad.getSQLState()).isEqualTo("07001");
     }
 
-    try (LocalCluster again = start(dir, base);
+    try (LocalCluster again = LocalClusters.start(dir, 3, base);
         Connection conn = DriverManager.getConnection(again.jdbcUrl());
         Statement s = conn.createStatement()) {
       assertThat(again.size()).isEqualTo(4);
@@ -136,7 +120,7 @@ class LocalClusterAddNodeTest {
       }
     }
     assertThat(dir.resolve("node-4")).doesNotExist();
-    try (LocalCluster third = start(dir, base);
+    try (LocalCluster third = LocalClusters.start(dir, 3, base);
         Connection conn = DriverManager.getConnection(third.jdbcUrl());
         Statement s = conn.createStatement()) {
       assertThat(third.size()).isEqualTo(3);

@@ -2,7 +2,6 @@ package io.quorumkv.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.quorumkv.replication.node.NodeStartException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,7 +12,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,19 +24,7 @@ class LocalClusterSixNodesTest {
 
   @Test
   void sixNodesSpreadTheSegmentsOverGroupsOfThreeZones() throws Exception {
-    LocalCluster cluster = null;
-    SplittableRandom random = new SplittableRandom();
-    for (int attempt = 1; cluster == null; attempt++) {
-      try {
-        cluster =
-            LocalCluster.start(
-                dir, !LocalCluster.loopbackAddressesUsable(), 20_000 + random.nextInt(30_000), 6);
-      } catch (NodeStartException e) {
-        if (attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    LocalCluster cluster = LocalClusters.start(dir, 6).cluster();
     try (LocalCluster c = cluster;
         Connection conn = DriverManager.getConnection(c.jdbcUrl());
         Statement s = conn.createStatement()) {

@@ -3,7 +3,6 @@ package io.quorumkv.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.quorumkv.replication.node.NodeStartException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,18 +30,7 @@ class LocalClusterTest {
 
   @BeforeAll
   static void start() throws InterruptedException {
-    SplittableRandom random = new SplittableRandom();
-    for (int attempt = 1; ; attempt++) {
-      int base = 20_000 + random.nextInt(30_000);
-      try {
-        cluster = LocalCluster.start(dir, !LocalCluster.loopbackAddressesUsable(), base);
-        return;
-      } catch (NodeStartException e) {
-        if (attempt == 5) {
-          throw e; // ports of five random bases taken: report it
-        }
-      }
-    }
+    cluster = LocalClusters.start(dir, LocalCluster.DEFAULT_SIZE).cluster();
   }
 
   @AfterAll

@@ -20,9 +20,6 @@ import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,10 +127,6 @@ class SegmentedClusterTest {
             + servers[1].cluster().lastProblem());
   }
 
-  private static boolean balanced(ClusterMap m) {
-    return Balancer.settled(m);
-  }
-
   /**
    * Every node holds keys of exactly the segments it replicates, a majority of each group the same
    * number, and together at least {@code rows} keys.
@@ -201,7 +194,7 @@ class SegmentedClusterTest {
 
   @Test
   void segmentsSpreadSplitAndLeaveANodeWhileWritesGoOn() throws Exception {
-    ClusterMap m = awaitMap("balanced", SegmentedClusterTest::balanced);
+    ClusterMap m = awaitMap("balanced", Balancer::settled);
     assertThat(m.segmentCount()).isEqualTo(8);
     assertThat(m.segmentCounts().values()).allSatisfy(c -> assertThat(c).isEqualTo(4));
 
@@ -222,64 +215,34 @@ class SegmentedClusterTest {
     // (the catalog's own keys, the table definition and its counters, are counted too)
     assertKeysLiveWithTheirGroups(m, ROWS);
 
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger acknowledged = new AtomicInteger();
-    AtomicReference<Throwable> writerFailure = new AtomicReference<>();
     try (Connection c6 = connect(3)) {
       c6.createStatement().execute("INSERT INTO t (id, v) VALUES (-1, 0)");
     }
-    Thread writer =
-        new Thread(
-            () -> {
-              try (Connection c = connect(4);
-                  PreparedStatement read = c.prepareStatement("SELECT v FROM t WHERE id = -1");
-                  PreparedStatement inc =
-                      c.prepareStatement("UPDATE t SET v = ? WHERE id = -1 IF v = ?")) {
-                while (!stop.get()) {
-                  int v;
-                  try (ResultSet rs = read.executeQuery()) {
-                    rs.next();
-                    v = rs.getInt(1);
-                  }
-                  inc.setInt(1, v + 1);
-                  inc.setInt(2, v);
-                  try (ResultSet rs = inc.executeQuery()) {
-                    rs.next();
-                    if (rs.getBoolean(1)) {
-                      acknowledged.incrementAndGet();
-                    }
-                  }
-                }
-              } catch (Throwable t) {
-                writerFailure.set(t);
-              }
-            },
-            "counter");
-    writer.start();
+    ConditionalCounter counter = new ConditionalCounter(() -> connect(4));
+    counter.start();
     try {
       long before = m.version();
       assertThat(call(3, "CALL QUORUMKV_SPLIT_SEGMENTS()")).startsWith("segments split: 8 -> 16");
-      m = awaitMap("split and balanced", x -> x.segmentCount() == 16 && balanced(x));
+      m = awaitMap("split and balanced", x -> x.segmentCount() == 16 && Balancer.settled(x));
       assertThat(m.version()).isGreaterThan(before);
 
       assertThat(call(2, "CALL QUORUMKV_DECOMMISSION('6')")).startsWith("node 6 is leaving");
-      m = awaitMap("node 6 gone", x -> x.node(6) == null && balanced(x));
+      m = awaitMap("node 6 gone", x -> x.node(6) == null && Balancer.settled(x));
       assertThat(m.nodesIn(NodeState.ACTIVE)).containsExactly(1, 2, 3, 4, 5);
     } finally {
-      stop.set(true);
-      writer.join();
+      counter.stop();
     }
-    assertThat(writerFailure.get()).as("the counter's client").isNull();
+    int acknowledged = counter.acknowledged();
     LOG.warn(
         "map version {}: {} increments acknowledged during split and decommission",
         m.version(),
-        acknowledged.get());
-    assertThat(acknowledged.get()).isPositive();
+        acknowledged);
+    assertThat(acknowledged).isPositive();
     try (Connection c1 = connect(1);
         Statement s1 = c1.createStatement();
         ResultSet rs = s1.executeQuery("SELECT v FROM t WHERE id = -1")) {
       rs.next();
-      assertThat(rs.getInt(1)).isEqualTo(acknowledged.get());
+      assertThat(rs.getInt(1)).isEqualTo(acknowledged);
     }
     try (Connection c6 = connect(6)) {
       // node 6 holds nothing any more but still answers as a proxy

@@ -106,15 +106,15 @@ final class PeerNetwork implements AutoCloseable {
 
   /**
    * Adds (or readdresses) peer {@code id} at {@code address}; dials it if this node is the one to
-   * dial. Whether anything changed.
+   * dial.
    */
-  boolean addPeer(int id, InetSocketAddress address) {
+  void addPeer(int id, InetSocketAddress address) {
     if (id == config.nodeId()) {
-      return false;
+      return;
     }
     InetSocketAddress old = peers.put(id, address);
     if (address.equals(old)) {
-      return false;
+      return;
     }
     LOG.info("node {}: peer {} at {}", config.nodeId(), id, address);
     PeerSender s = senders.get(id);
@@ -123,7 +123,6 @@ final class PeerNetwork implements AutoCloseable {
     } else if (old == null && id > config.nodeId() && server != null) {
       dial(id);
     }
-    return true;
   }
 
   /** The ids of the current peers. */

@@ -1,5 +1,6 @@
 package io.quorumkv.replication.paxos;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -45,6 +46,11 @@ public final class Bytes implements Comparable<Bytes> {
   public boolean startsWith(byte[] prefix) {
     return bytes.length >= prefix.length
         && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** A read-only view of the content (no copy), e.g. to hash it where it lies. */
+  public ByteBuffer asReadOnlyBuffer() {
+    return ByteBuffer.wrap(bytes).asReadOnlyBuffer();
   }
 
   /** The content, not copied: callers must not mutate it. */

@@ -52,11 +52,11 @@ public final class ClusterJoin {
 
   /**
    * Adds {@code self} to the map of the cluster reached through {@code seeds} (native client
-   * addresses) and returns the map that holds it (with its stored form).
+   * addresses) and returns the map that holds it.
    *
    * @throws JoinException if no seed answers, the cluster has no map yet, or the id is taken
    */
-  public static Joined join(List<InetSocketAddress> seeds, NodeInfo self, Duration timeout)
+  public static ClusterMap join(List<InetSocketAddress> seeds, NodeInfo self, Duration timeout)
       throws JoinException, InterruptedException {
     int attempts = seeds.size() + 1;
     // each request may try every seed in turn
@@ -98,7 +98,7 @@ public final class ClusterJoin {
               && listed.zone().equals(self.zone())
               && listed.state() == NodeState.ACTIVE) {
             LOG.info("node {}: already in the cluster map (version {})", self.id(), map.version());
-            return new Joined(map, read.value().toByteArray());
+            return map;
           }
           throw new JoinException(
               "node id "
@@ -112,12 +112,14 @@ public final class ClusterJoin {
                   + ": give it an id no other node has");
         }
         ClusterMap next = map.addNode(self);
-        byte[] stored = ClusterMapCodec.encode(next);
         CasResult r;
         try {
           r =
               client
-                  .updateIfVersion(ClusterManager.mapKey(), read.version(), Bytes.wrap(stored))
+                  .updateIfVersion(
+                      ClusterManager.mapKey(),
+                      read.version(),
+                      Bytes.wrap(ClusterMapCodec.encode(next)))
                   .get(wait, TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
           last = "adding the node to the map failed: " + rootMessage(e);
@@ -129,7 +131,7 @@ public final class ClusterJoin {
               self.id(),
               next.version(),
               next.nodes().size());
-          return new Joined(next, stored);
+          return next;
         }
         // NotApplied: the map changed meanwhile; Unknown: read it again to see whether it applied
         last = "the map kept changing (" + r + ")";
@@ -137,9 +139,6 @@ public final class ClusterJoin {
       throw new JoinException("could not join the cluster at " + seeds + ": " + last);
     }
   }
-
-  /** The map a node joined, and its stored form. */
-  public record Joined(ClusterMap map, byte[] stored) {}
 
   private static String rootMessage(Throwable t) {
     while (t.getCause() != null) {

@@ -143,7 +143,7 @@ public final class ClusterManager implements AutoCloseable {
     int count = map.segmentCount();
     return new NodeTopology(
         map.version(),
-        key -> KeyHash.segmentOf(key.toByteArray(), count),
+        key -> KeyHash.segmentOf(key.asReadOnlyBuffer(), count),
         configs,
         GroupConfig.stable(0, map.metaGroup()));
   }

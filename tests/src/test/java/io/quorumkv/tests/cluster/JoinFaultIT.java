@@ -4,23 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quorumkv.placement.Balancer;
 import io.quorumkv.placement.ClusterMap;
-import io.quorumkv.placement.ClusterMapCodec;
-import io.quorumkv.replication.check.HistoryOp;
-import io.quorumkv.replication.check.LinearizabilityChecker;
 import io.quorumkv.replication.client.QuorumClient;
 import io.quorumkv.replication.paxos.Bytes;
 import io.quorumkv.replication.paxos.CasResult;
-import io.quorumkv.replication.paxos.Outcome;
-import io.quorumkv.server.cluster.ClusterManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -56,7 +48,7 @@ class JoinFaultIT {
     List<String> events = new ArrayList<>();
     try (QuorumClient admin = adminClient(cluster)) {
       cluster.startAll();
-      awaitMap(admin, "three founders", m -> m.nodes().size() == 3);
+      ClusterMapAdmin.await(admin, "three founders", m -> m.nodes().size() == 3);
       // Filler keys give each move something to settle (one key at a time under the rate), so
       // that the test sees moves in progress even with several segments moving at once.
       fill(admin, FILLER_KEYS);
@@ -65,7 +57,7 @@ class JoinFaultIT {
 
       cluster.start(4);
       ClusterMap m =
-          awaitMap(
+          ClusterMapAdmin.await(
               admin,
               "a segment moving to node 4",
               x -> x.movingSegment() >= 0 && x.segment(x.movingSegment()).next().contains(4));
@@ -77,7 +69,7 @@ class JoinFaultIT {
       cluster.start(5);
       cluster.start(6);
       m =
-          awaitMap(
+          ClusterMapAdmin.await(
               admin,
               "a segment moving to node 5 or 6",
               x ->
@@ -90,7 +82,7 @@ class JoinFaultIT {
       Thread.sleep(3_000);
       cluster.start(1);
 
-      m = awaitMap(admin, "six nodes, balanced", JoinFaultIT::balancedOverSix);
+      m = ClusterMapAdmin.await(admin, "six nodes, balanced", JoinFaultIT::balancedOverSix);
       events.add("balanced over six nodes at version " + m.version());
       assertThat(m.segmentCounts().values()).allSatisfy(c -> assertThat(c).isEqualTo(4));
       workload.stop();
@@ -103,23 +95,7 @@ class JoinFaultIT {
         cluster.close();
       }
     }
-    List<HistoryOp> history = workload.history();
-    LinearizabilityChecker.Result result = new LinearizabilityChecker().check(history);
-    LOG.warn(
-        "seed {}: {}; {} ops checked, {} ok, {} failed, {} unknown",
-        seed,
-        events,
-        result.opsChecked(),
-        workload.okCount(),
-        workload.failCount(),
-        workload.unknownCount());
-    assertThat(result.inconclusive()).isFalse();
-    assertThat(result.linearizable())
-        .as(
-            "%s (seed %d: -Djoin.seed=%d replays the choices, not the timing)",
-            result.explanation(), seed, seed)
-        .isTrue();
-    assertThat(workload.okCount()).isGreaterThan(100);
+    workload.assertLinearizable(LOG, seed, events, "join.seed");
   }
 
   /** Writes {@code n} filler keys, 64 at a time. */
@@ -148,31 +124,5 @@ class JoinFaultIT {
 
   private static boolean balancedOverSix(ClusterMap m) {
     return m.nodes().size() == 6 && Balancer.settled(m);
-  }
-
-  private static ClusterMap read(QuorumClient admin) throws InterruptedException {
-    try {
-      Outcome.ReadOk r = admin.get(ClusterManager.mapKey()).get(30, TimeUnit.SECONDS);
-      return r.value() == null ? null : ClusterMapCodec.decode(r.value().toByteArray());
-    } catch (ExecutionException | TimeoutException e) {
-      return null; // a node is down or the metadata group is electing: poll again
-    }
-  }
-
-  private static ClusterMap awaitMap(QuorumClient admin, String what, Predicate<ClusterMap> done)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    ClusterMap last = null;
-    while (System.nanoTime() < deadline) {
-      ClusterMap m = read(admin);
-      if (m != null) {
-        last = m;
-        if (done.test(m)) {
-          return m;
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("the cluster map never got " + what + "; last: " + last);
   }
 }

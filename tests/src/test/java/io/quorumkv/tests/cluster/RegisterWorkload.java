@@ -1,8 +1,11 @@
 package io.quorumkv.tests.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.quorumkv.replication.check.HistoryOp;
 import io.quorumkv.replication.check.HistoryOp.Kind;
 import io.quorumkv.replication.check.HistoryRecorder;
+import io.quorumkv.replication.check.LinearizabilityChecker;
 import io.quorumkv.replication.client.QuorumClient;
 import io.quorumkv.replication.client.RequestFailedException;
 import io.quorumkv.replication.paxos.Bytes;
@@ -24,6 +27,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
 
 /**
  * Jepsen-style register workload against a {@link ProcessCluster}: client processes (threads of the
@@ -180,6 +184,30 @@ final class RegisterWorkload {
   }
 
   /** The history recorded so far. */
+  /**
+   * Checks the whole history (after {@link #stop}): linearizable, conclusive, and more than 100
+   * operations acknowledged. Logs the seed, the test's {@code events} and the counts; a failure
+   * names the seed and {@code -DreplayProperty=seed}, which replays the choices (not the timing).
+   */
+  void assertLinearizable(Logger log, long seed, List<String> events, String replayProperty) {
+    LinearizabilityChecker.Result result = new LinearizabilityChecker().check(history());
+    log.warn(
+        "seed {}: {}; {} ops checked, {} ok, {} failed, {} unknown",
+        seed,
+        events,
+        result.opsChecked(),
+        okCount(),
+        failCount(),
+        unknownCount());
+    assertThat(result.inconclusive()).isFalse();
+    assertThat(result.linearizable())
+        .as(
+            "%s (seed %d: -D%s=%d replays the choices, not the timing)",
+            result.explanation(), seed, replayProperty, seed)
+        .isTrue();
+    assertThat(okCount()).isGreaterThan(100);
+  }
+
   List<HistoryOp> history() {
     synchronized (recorder) {
       return recorder.history();
