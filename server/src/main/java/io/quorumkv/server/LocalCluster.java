@@ -387,7 +387,9 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
         return false;
       }
     }
-    return true;
+    // A node without the cluster map yet answers cluster procedures with 57P03: the shell opens
+    // only once every node could answer them.
+    return s.cluster().map() != null;
   }
 
   private void awaitConnected(long millis) throws InterruptedException {
@@ -395,7 +397,8 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
     for (int i = 1; i <= size; i++) {
       while (!connected(i)) {
         if (System.nanoTime() > deadline) {
-          LOG.warn("node {} is not connected to all peers yet; continuing", i);
+          LOG.warn(
+              "node {} is not connected to all peers or has no cluster map yet; continuing", i);
           return;
         }
         Thread.sleep(10); // polling the peer connections; there is no event to wait on
