@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * bin/quorumkv local [--nodes N]}): node {@code i} (1..N) is in zone {@code zone-z} with {@code z =
  * (i - 1) % 3 + 1} (round-robin over three zones), keeps its data in {@code DIR/node-i} (bitcask,
  * so it survives a restart) and listens on its own loopback address {@code 127.0.0.(i+1)} with the
- * peer port {@code B}, the native-client port {@code B+100} and the SQL port {@code B+200} ({@code
- * B} = {@code --port-base}, 7100 by default). Where the extra loopback addresses cannot be bound
- * (not Linux), every node listens on 127.0.0.1 and node {@code i} adds {@code i} to each port.
+ * peer port {@code B}, the native-client port {@code B+100}, the SQL port {@code B+200} and the
+ * HTTP port {@code B+400} ({@code /metrics}, {@code /health}, {@code /ready}) ({@code B} = {@code
+ * --port-base}, 7100 by default). Where the extra loopback addresses cannot be bound (not Linux),
+ * every node listens on 127.0.0.1 and node {@code i} adds {@code i} to each port.
  *
  * <p>The nodes are ordinary {@link QuorumKvServer}s; what the process adds is ownership: any node's
  * SQL endpoint can stop and start the others ({@code !stop}/{@code !start} in the shell), which a
@@ -182,6 +183,7 @@ public final class LocalCluster implements LocalNodes, AutoCloseable {
         "peer.port = " + port(i, 0),
         "client.port = " + port(i, 100),
         "sql.port = " + port(i, 200),
+        "http.port = " + port(i, 400),
         placement,
         "data.dir = " + dataDir(i),
         "engine.kind = bitcask",

@@ -11,6 +11,8 @@ import io.quorumkv.replication.node.ReplicaNode;
 import io.quorumkv.replication.paxos.KeyStateCodec;
 import io.quorumkv.server.cluster.ClusterJoin;
 import io.quorumkv.server.cluster.ClusterManager;
+import io.quorumkv.server.http.HttpEndpoint;
+import io.quorumkv.server.http.NodeMetrics;
 import io.quorumkv.server.sql.SqlServer;
 import io.quorumkv.server.store.ReplicatedKeyValueStore;
 import io.quorumkv.storage.StorageEngine;
@@ -23,8 +25,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -49,15 +54,18 @@ public final class QuorumKvServer implements AutoCloseable {
   private final ReplicaNode node;
   private final ReplicatedKeyValueStore store;
   private volatile SqlServer sql;
+  private volatile HttpEndpoint http;
+  private final NodeMetrics metrics;
   private ClusterManager cluster;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private QuorumKvServer(
-      ServerConfig config, StorageEngine engine, ReplicaNode node, ReplicatedKeyValueStore store) {
+      ServerConfig config, StorageEngine engine, ReplicaNode node, Duration timeout) {
     this.config = config;
     this.engine = engine;
     this.node = node;
-    this.store = store;
+    this.metrics = new NodeMetrics(node::metrics, this::gauges);
+    this.store = new ReplicatedKeyValueStore(node, timeout, metrics);
   }
 
   /**
@@ -122,8 +130,7 @@ public final class QuorumKvServer implements AutoCloseable {
     }
     node.setRebalanceBytesPerSecond(config.cluster().rebalanceBytesPerSecond());
     Duration timeout = Duration.ofMillis(config.node().defaultTimeoutMillis());
-    QuorumKvServer server =
-        new QuorumKvServer(config, engine, node, new ReplicatedKeyValueStore(node, timeout));
+    QuorumKvServer server = new QuorumKvServer(config, engine, node, timeout);
     server.cluster =
         new ClusterManager(
             node,
@@ -157,6 +164,32 @@ public final class QuorumKvServer implements AutoCloseable {
             e);
       }
       LOG.info("node {}: SQL clients on {}", config.node().nodeId(), server.sql.address());
+    }
+    if (config.httpPort() >= 0) {
+      InetSocketAddress address = new InetSocketAddress(config.node().host(), config.httpPort());
+      try {
+        server.http =
+            HttpEndpoint.start(
+                address,
+                String.valueOf(config.node().nodeId()),
+                server.metrics.registry(),
+                server::notReadyReason);
+      } catch (IOException e) {
+        server.close();
+        throw new NodeStartException(
+            "cannot listen on "
+                + config.node().host()
+                + ":"
+                + config.httpPort()
+                + " (http port): "
+                + e.getMessage(),
+            e);
+      }
+      LOG.info(
+          "node {}: /metrics, /health, /ready on http://{}:{}",
+          config.node().nodeId(),
+          server.http.address().getHostString(),
+          server.http.address().getPort());
     }
     return server;
   }
@@ -240,6 +273,103 @@ public final class QuorumKvServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Why this node cannot serve now, in one line, or {@code null} when it can: it is open, its
+   * replica has not failed, it has the cluster map, it reaches (counting itself) a majority of the
+   * metadata group and of every replica group it belongs to, and its SQL endpoint (if configured)
+   * is listening. Thread-safe; what {@code /ready} answers.
+   */
+  public String notReadyReason() {
+    if (closed.getCount() == 0) {
+      return "node is shutting down";
+    }
+    if (node.isFailed()) {
+      return "the replica has failed (see the node's log); restart the node";
+    }
+    ClusterManager c = cluster;
+    ClusterMap map = c == null ? null : c.map();
+    if (map == null) {
+      return "no cluster map yet";
+    }
+    String missing = noMajority("metadata group", map.metaGroup());
+    if (missing != null) {
+      return missing;
+    }
+    Set<List<Integer>> groups = new HashSet<>();
+    for (ClusterMap.Segment s : map.segments()) {
+      if (s.replicas().contains(node.id()) && groups.add(s.replicas())) {
+        missing = noMajority("replica group", s.replicas());
+        if (missing != null) {
+          return missing;
+        }
+      }
+    }
+    if (config.sqlPort() >= 0 && sql == null) {
+      return "the SQL endpoint is not listening yet";
+    }
+    return null;
+  }
+
+  /** A sentence if this node reaches (itself included) no majority of {@code group}. */
+  private String noMajority(String what, List<Integer> group) {
+    int reached = 0;
+    for (int id : group) {
+      if (id == node.id() || node.connectedTo(id)) {
+        reached++;
+      }
+    }
+    if (2 * reached > group.size()) {
+      return null;
+    }
+    return "no quorum: reaches "
+        + reached
+        + " of the "
+        + group.size()
+        + " nodes of the "
+        + what
+        + " "
+        + group;
+  }
+
+  /** Levels read per scrape: connections and the segments this node holds or moves. */
+  private Map<String, Long> gauges() {
+    Map<String, Long> g = new LinkedHashMap<>();
+    SqlServer s = sql;
+    g.put("connections.sql.jdbc", s == null ? 0L : s.openConnections());
+    g.put("connections.sql.tcp", s == null ? 0L : s.clientConnections());
+    ClusterManager c = cluster;
+    ClusterMap map = c == null ? null : c.map();
+    long peers = 0;
+    long held = 0;
+    long moving = 0;
+    if (map != null) {
+      for (NodeInfo n : map.nodes()) {
+        if (n.id() != node.id() && node.connectedTo(n.id())) {
+          peers++;
+        }
+      }
+      for (ClusterMap.Segment seg : map.segments()) {
+        if (seg.replicas().contains(node.id())) {
+          held++;
+          if (seg.moving()) {
+            moving++;
+          }
+        }
+      }
+    }
+    g.put("connections.peer", peers);
+    g.put("segments.held", held);
+    g.put("segments.moving", moving);
+    g.put("cluster.map.version", map == null ? 0L : map.version());
+    return g;
+  }
+
+  /** The bound HTTP address ({@code /metrics}, ...), or {@code null} if this node serves none. */
+  public InetSocketAddress httpAddress() {
+    HttpEndpoint h = http;
+    return h == null ? null : h.address();
+  }
+
   /** The replication node. */
   public ReplicaNode node() {
     return node;
@@ -292,6 +422,10 @@ public final class QuorumKvServer implements AutoCloseable {
   public synchronized void close() {
     if (closed.getCount() == 0) {
       return;
+    }
+    HttpEndpoint h = http;
+    if (h != null) {
+      h.close();
     }
     SqlServer s = sql;
     if (s != null) {

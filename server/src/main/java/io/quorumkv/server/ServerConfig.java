@@ -28,6 +28,7 @@ import java.util.TreeMap;
  * peer.port      = 7100                    # required
  * client.port    = 7200                    # optional; absent = no native clients
  * sql.port       = 7300                    # optional; absent = no SQL endpoint (JDBC, shell)
+ * http.port      = 7500                    # /metrics, /health, /ready; default 7500, 0 = any free
  * peers          = 1=127.0.0.2:7100, 2=127.0.0.3:7100, 3=127.0.0.4:7100   # may include this node
  * cluster.seeds  = 127.0.0.2:7200, 127.0.0.3:7200  # instead of peers: join a running cluster
  * peer.zones     = 2=campus-b, 3=campus-c  # optional: the peers' zones, shown by cluster commands
@@ -49,6 +50,8 @@ import java.util.TreeMap;
  * @param engineKind the storage engine
  * @param engineOptions the engine's options
  * @param sqlPort the SQL endpoint's port on {@code listen.address} (0: any free port; -1: none)
+ * @param httpPort the HTTP port ({@code /metrics}, {@code /health}, {@code /ready}) on {@code
+ *     listen.address} (0: any free port; -1: none)
  * @param zones every node's zone that the file names (this node's and {@code peer.zones})
  * @param cluster the placement settings
  */
@@ -58,6 +61,7 @@ public record ServerConfig(
     String engineKind,
     Map<String, String> engineOptions,
     int sqlPort,
+    int httpPort,
     Map<Integer, String> zones,
     Cluster cluster) {
 
@@ -104,6 +108,7 @@ public record ServerConfig(
           "peers",
           "peer.zones",
           "sql.port",
+          "http.port",
           "data.dir",
           "engine.kind",
           "request.timeout.ms",
@@ -122,6 +127,9 @@ public record ServerConfig(
           "rebalance.max-bytes-per-sec",
           "cluster.seeds");
 
+  /** The HTTP port of a node whose file does not set {@code http.port}. */
+  public static final int DEFAULT_HTTP_PORT = 7500;
+
   private static final String ENGINE_OPTION = "engine.option.";
 
   /** Copies the options. */
@@ -130,7 +138,7 @@ public record ServerConfig(
     zones = Map.copyOf(zones);
   }
 
-  /** A config without a SQL endpoint and with only this node's zone known. */
+  /** A config without a SQL endpoint or HTTP port and with only this node's zone known. */
   public ServerConfig(
       NodeConfig node, Path dataDir, String engineKind, Map<String, String> engineOptions) {
     this(
@@ -138,6 +146,7 @@ public record ServerConfig(
         dataDir,
         engineKind,
         engineOptions,
+        -1,
         -1,
         Map.of(node.nodeId(), node.zone()),
         Cluster.DEFAULTS);
@@ -360,6 +369,7 @@ public record ServerConfig(
               (int) number("io.threads", 1, 64, 1),
               bool("peer.merging", true));
       int sqlPort = (int) number("sql.port", 0, 65535, -1);
+      int httpPort = (int) number("http.port", 0, 65535, DEFAULT_HTTP_PORT);
       int segments = (int) number("cluster.segments", 1, 1 << 20, 64);
       if (Integer.bitCount(segments) != 1) {
         throw error("cluster.segments", "expected a power of two, got " + segments);
@@ -373,7 +383,7 @@ public record ServerConfig(
               number("rebalance.max-bytes-per-sec", 0, Long.MAX_VALUE, 16L << 20),
               seeds);
       return new ServerConfig(
-          node, dataDir, engine, options, sqlPort, zones(id, zone, peers), cluster);
+          node, dataDir, engine, options, sqlPort, httpPort, zones(id, zone, peers), cluster);
     }
 
     private Map<Integer, String> zones(

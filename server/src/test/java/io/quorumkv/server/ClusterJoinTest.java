@@ -70,6 +70,7 @@ class ClusterJoinTest {
         "node.id = " + i,
         "node.zone = " + zone(i),
         "listen.address = " + host(i),
+        "http.port = 0", // any free port: fixed ports collide across concurrent builds
         "peer.port = " + peerPorts[i],
         "client.port = " + clientPorts[i],
         "sql.port = 0",

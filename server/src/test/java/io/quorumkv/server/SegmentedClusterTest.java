@@ -76,6 +76,7 @@ class SegmentedClusterTest {
                   "node.id = " + i,
                   "node.zone = zone-" + ((i - 1) % 3 + 1),
                   "listen.address = " + host(i),
+                  "http.port = 0", // any free port: fixed ports collide across concurrent builds
                   "peer.port = " + ports[i],
                   "sql.port = 0",
                   "peers = " + peers,

@@ -153,6 +153,7 @@ public final class NodeProcesses implements AutoCloseable {
             "node.id = " + i,
             "node.zone = " + zone(i),
             "listen.address = " + host(i),
+            "http.port = 0", // any free port: fixed ports collide across concurrent builds
             "peer.port = " + peerPort,
             "client.port = " + clientPort,
             "sql.port = " + sqlPort,

@@ -196,6 +196,7 @@ public final class JdbcBench {
                     "\n",
                     "node.id = " + i,
                     "listen.address = " + host(i),
+                    "http.port = 0", // any free port: fixed ports collide across concurrent builds
                     "peer.port = " + peerPorts[i],
                     "client.port = " + clientPorts[i],
                     "sql.port = 0",

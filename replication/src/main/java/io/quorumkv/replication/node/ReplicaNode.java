@@ -51,6 +51,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -176,6 +177,11 @@ public final class ReplicaNode implements AutoCloseable {
   private final AtomicLong lazyWrites = new AtomicLong();
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong movedRetries = new AtomicLong();
+  // Paxos phase counters for the metrics endpoint; LongAdder: incremented on the loop, read by
+  // scrapes, with no contention on the loop.
+  private final LongAdder prepares = new LongAdder();
+  private final LongAdder accepts = new LongAdder();
+  private final LongAdder conflicts = new LongAdder();
   private volatile boolean failed;
   private volatile boolean closed;
 
@@ -1080,6 +1086,8 @@ public final class ReplicaNode implements AutoCloseable {
           for (PaxosMessage m : frame.messages()) {
             if (m instanceof PaxosMessage.Stale) {
               mapHint(-1); // a peer decides this key at a newer epoch: our map is behind
+            } else if (m instanceof PaxosMessage.Reject) {
+              conflicts.increment(); // an acceptor had promised a higher ballot
             }
             absorb(replica.step(from, m));
           }
@@ -1197,6 +1205,11 @@ public final class ReplicaNode implements AutoCloseable {
 
   private void release(List<Effects.Envelope> messages, List<Effects.ClientReply> replies) {
     for (Effects.Envelope env : messages) {
+      if (env.message() instanceof PaxosMessage.Prepare) {
+        prepares.increment();
+      } else if (env.message() instanceof PaxosMessage.Accept) {
+        accepts.increment();
+      }
       network.send(env.to(), env.message());
     }
     for (Effects.ClientReply reply : replies) {
@@ -1547,7 +1560,8 @@ public final class ReplicaNode implements AutoCloseable {
   /**
    * Counters: client requests, state records written, write batches, peer traffic (messages,
    * frames, flushes and bytes; see {@link io.quorumkv.replication.transport.TransportStats}),
-   * messages dropped, and the engine's metrics. Thread-safe.
+   * messages dropped, Paxos prepares and accepts sent, rejects received (ballot conflicts) and
+   * retried attempts ({@code paxos.*}), and the engine's metrics. Thread-safe.
    */
   public Map<String, Long> metrics() {
     Map<String, Long> m = new LinkedHashMap<>();
@@ -1558,6 +1572,10 @@ public final class ReplicaNode implements AutoCloseable {
     m.put("state.writes", writes.get());
     m.put("state.batches", writeBatches.get());
     m.put("state.batches.unsynced", lazyWrites.get());
+    m.put("paxos.prepares.sent", prepares.sum());
+    m.put("paxos.accepts.sent", accepts.sum());
+    m.put("paxos.rejects.received", conflicts.sum());
+    m.put("paxos.retries", replica.retries());
     m.putAll(network.stats().snapshot());
     m.put("messages.dropped", network.dropped());
     m.putAll(engine.metrics());

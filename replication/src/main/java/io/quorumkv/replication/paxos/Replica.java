@@ -63,6 +63,9 @@ public final class Replica {
    */
   private long inputWake = Long.MAX_VALUE;
 
+  /** Attempts retried after a conflict or timeout; written by this replica's thread only. */
+  private volatile long retries;
+
   private Effects.Builder out = new Effects.Builder();
 
   /**
@@ -96,6 +99,12 @@ public final class Replica {
   }
 
   /** This node's id. */
+  /** Attempts retried so far after a conflict or an attempt timeout; readable from any thread. */
+  public long retries() {
+    return retries;
+  }
+
+  /** This replica's node id. */
   public int id() {
     return self;
   }
@@ -683,6 +692,7 @@ public final class Replica {
   private void backoff(Op op) {
     op.phase = Phase.WAITING;
     op.retries++;
+    retries++; // one writer (this replica's thread): the volatile is only for readers
     long bound =
         Math.min(config.backoffMaxMillis(), config.backoffBaseMillis() << Math.min(op.retries, 20));
     op.retryAt = now + 1 + random.nextLong(bound);

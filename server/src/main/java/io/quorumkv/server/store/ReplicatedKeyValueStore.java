@@ -57,6 +57,7 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
 
   private final ReplicaNode node;
   private final long timeoutMillis;
+  private final OperationObserver observer;
   private final Map<RequestId, Boolean> seen =
       Collections.synchronizedMap(
           new LinkedHashMap<>(1024, 0.75f, false) {
@@ -70,19 +71,37 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
 
   /** A store coordinated by {@code node}, with {@code timeout} per request. */
   public ReplicatedKeyValueStore(ReplicaNode node, Duration timeout) {
+    this(node, timeout, OperationObserver.NONE);
+  }
+
+  /** A store coordinated by {@code node} that tells {@code observer} of every operation. */
+  public ReplicatedKeyValueStore(ReplicaNode node, Duration timeout, OperationObserver observer) {
     this.node = Objects.requireNonNull(node);
     this.timeoutMillis = timeout.toMillis();
+    this.observer = Objects.requireNonNull(observer);
   }
 
   @Override
   public CompletableFuture<VersionedValue> get(byte[] key) {
-    return read(Bytes.copyOf(key));
+    return read(Bytes.copyOf(key), System.nanoTime());
   }
 
-  private CompletableFuture<VersionedValue> read(Bytes key) {
+  /**
+   * Reads {@code key}; {@code start} (a {@link System#nanoTime} value) is when the operation began,
+   * or {@link Long#MIN_VALUE} for a read that is part of an update (observed as that update).
+   */
+  private CompletableFuture<VersionedValue> read(Bytes key, long start) {
     return node.submitFromLoop(key, new Operation.Read(), null, false, timeoutMillis)
         .thenApply(
             o -> {
+              if (start != Long.MIN_VALUE) {
+                observer.completed(
+                    OperationObserver.Type.GET,
+                    o instanceof Outcome.ReadOk
+                        ? OperationObserver.Outcome.APPLIED
+                        : OperationObserver.Outcome.ERROR,
+                    System.nanoTime() - start);
+              }
               if (o instanceof Outcome.ReadOk r) {
                 return r.value() == null
                     ? null
@@ -120,14 +139,17 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
     boolean retry = seen.put(requestId, Boolean.TRUE) != null;
     io.quorumkv.replication.paxos.RequestId rid =
         new io.quorumkv.replication.paxos.RequestId(requestId.clientId(), requestId.sequence());
+    long start = System.nanoTime();
     return node.submitFromLoop(k, new Operation.Update(fn), rid, retry, timeoutMillis)
         .thenCompose(
             o -> {
+              observer.completed(
+                  OperationObserver.Type.UPDATE, outcomeOf(o), System.nanoTime() - start);
               if (o instanceof CasResult.Applied a) {
                 if (!a.valueKnown()) {
                   // A retry answered from the exactly-once window after later writes: the value
                   // this write produced is gone; report the current one (at least as new).
-                  return read(k).thenApply(v -> new WriteOutcome(true, v));
+                  return read(k, Long.MIN_VALUE).thenApply(v -> new WriteOutcome(true, v));
                 }
                 return CompletableFuture.completedFuture(
                     new WriteOutcome(
@@ -155,6 +177,19 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
               return CompletableFuture.failedFuture(
                   new QuorumUnavailableException("update of " + k + " not applied: " + o));
             });
+  }
+
+  private static OperationObserver.Outcome outcomeOf(Outcome o) {
+    if (o instanceof CasResult.Applied) {
+      return OperationObserver.Outcome.APPLIED;
+    }
+    if (o instanceof CasResult.NotApplied) {
+      return OperationObserver.Outcome.NOT_APPLIED;
+    }
+    if (o instanceof CasResult.Unknown) {
+      return OperationObserver.Outcome.UNKNOWN;
+    }
+    return OperationObserver.Outcome.ERROR;
   }
 
   @Override
@@ -249,7 +284,7 @@ public final class ReplicatedKeyValueStore implements KeyValueStore {
             "scan: key listing failed: " + e.getCause(), e.getCause());
       }
       for (Bytes k : page.keys()) {
-        buffer.add(new PendingRead(k, read(k)));
+        buffer.add(new PendingRead(k, read(k, System.nanoTime())));
       }
       if (page.resumeAfter() == null) {
         exhausted = true;

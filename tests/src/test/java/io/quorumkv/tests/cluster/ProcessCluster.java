@@ -268,6 +268,7 @@ final class ProcessCluster implements AutoCloseable {
         "node.id = " + i,
         "node.zone = " + zone(i),
         "listen.address = " + host(i),
+        "http.port = 0", // any free port: fixed ports collide across concurrent builds
         "peer.port = " + peerPorts[i],
         "client.port = " + clientPorts[i],
         placement,

@@ -77,6 +77,7 @@ class JdbcPoolFailoverIT {
               "node.id = " + i,
               "node.zone = zone-" + i,
               "listen.address = " + host(i),
+              "http.port = 0", // any free port: fixed ports collide across concurrent builds
               "peer.port = " + peerPorts[i],
               "sql.port = " + sqlPorts[i],
               "peers = " + String.join(", ", peers),

@@ -72,6 +72,7 @@ class ReplicatedSqlTest {
                   "\n",
                   "node.id = " + i,
                   "listen.address = 127.0.0." + (i + 1),
+                  "http.port = 0", // any free port: fixed ports collide across concurrent builds
                   "peer.port = " + ports[i],
                   "peers = " + peers,
                   "data.dir = " + dir.resolve("node" + i),
