@@ -83,6 +83,20 @@ public final class QuorumKvServer implements AutoCloseable {
    * START_NODE} through {@code local} ({@code null}: a node on its own).
    */
   static QuorumKvServer start(ServerConfig config, LocalNodes local) {
+    // The node's own threads carry its id in their names; the starting thread does too while it
+    // starts the node, so every log line of a node (the format shows the thread) names it, also
+    // when a local cluster starts several in one process.
+    Thread self = Thread.currentThread();
+    String name = self.getName();
+    self.setName(name + "/node-" + config.node().nodeId());
+    try {
+      return startNamed(config, local);
+    } finally {
+      self.setName(name);
+    }
+  }
+
+  private static QuorumKvServer startNamed(ServerConfig config, LocalNodes local) {
     checkDataDir(config.dataDir());
     StorageEngine engine;
     try {
@@ -151,7 +165,8 @@ public final class QuorumKvServer implements AutoCloseable {
                 address,
                 new SqlEngine(server.store),
                 new NodeClusterView(server, local),
-                node.eventLoop());
+                node.eventLoop(),
+                "qkv-sql-" + config.node().nodeId() + "-");
       } catch (BindException e) {
         server.close();
         throw new NodeStartException(
@@ -277,7 +292,8 @@ public final class QuorumKvServer implements AutoCloseable {
    * Why this node cannot serve now, in one line, or {@code null} when it can: it is open, its
    * replica has not failed, it has the cluster map, it reaches (counting itself) a majority of the
    * metadata group and of every replica group it belongs to, and its SQL endpoint (if configured)
-   * is listening. Thread-safe; what {@code /ready} answers.
+   * is listening and the process's SQL warm-up has finished. Thread-safe; what {@code /ready}
+   * answers.
    */
   public String notReadyReason() {
     if (closed.getCount() == 0) {
@@ -306,6 +322,9 @@ public final class QuorumKvServer implements AutoCloseable {
     }
     if (config.sqlPort() >= 0 && sql == null) {
       return "the SQL endpoint is not listening yet";
+    }
+    if (config.sqlPort() >= 0 && !SqlServer.warmedUp()) {
+      return "the SQL layer is warming up";
     }
     return null;
   }

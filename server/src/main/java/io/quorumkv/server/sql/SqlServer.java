@@ -46,6 +46,7 @@ public final class SqlServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SqlServer.class);
   private static final AtomicBoolean WARMED = new AtomicBoolean();
+  private static volatile boolean warmedUp;
 
   /** The server's version, reported in database metadata. */
   public static final String VERSION = "0.1.0";
@@ -69,7 +70,8 @@ public final class SqlServer implements AutoCloseable {
       SqlEngine engine,
       ClusterView cluster,
       int workerThreads,
-      EventLoopGroup sharedIo)
+      EventLoopGroup sharedIo,
+      String threadPrefix)
       throws BindException {
     this.meta = new QuorumMeta(engine, cluster);
     LocalService service = new LocalService(meta);
@@ -77,7 +79,8 @@ public final class SqlServer implements AutoCloseable {
     this.ownsIo = sharedIo == null;
     this.io =
         ownsIo
-            ? new MultiThreadIoEventLoopGroup(1, named("sql-io"), NioIoHandler.newFactory())
+            ? new MultiThreadIoEventLoopGroup(
+                1, named(threadPrefix + "io"), NioIoHandler.newFactory())
             : sharedIo;
     this.workers =
         new ThreadPoolExecutor(
@@ -86,7 +89,7 @@ public final class SqlServer implements AutoCloseable {
             60,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            named("sql-worker"));
+            named(threadPrefix + "worker"));
     ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
     ServerBootstrap b =
         new ServerBootstrap()
@@ -125,7 +128,7 @@ public final class SqlServer implements AutoCloseable {
     this.channel = bound.channel();
     if (WARMED.compareAndSet(false, true)) {
       // Once per JVM: what it warms (classes, Calcite's caches, JIT) is per process.
-      Thread warm = new Thread(SqlServer::warmUp, "sql-warmup");
+      Thread warm = new Thread(SqlServer::warmUp, "qkv-sql-warmup");
       warm.setDaemon(true);
       warm.start();
     }
@@ -137,6 +140,8 @@ public final class SqlServer implements AutoCloseable {
     } catch (RuntimeException e) {
       // Only a cold start is lost; the node serves statements either way.
       LOG.warn("warming up the SQL layer failed", e);
+    } finally {
+      warmedUp = true;
     }
   }
 
@@ -157,7 +162,7 @@ public final class SqlServer implements AutoCloseable {
    */
   public static SqlServer start(InetSocketAddress address, SqlEngine engine, ClusterView cluster)
       throws BindException {
-    return new SqlServer(address, engine, cluster, DEFAULT_WORKERS, null);
+    return new SqlServer(address, engine, cluster, DEFAULT_WORKERS, null, "sql-");
   }
 
   /**
@@ -171,7 +176,31 @@ public final class SqlServer implements AutoCloseable {
   public static SqlServer start(
       InetSocketAddress address, SqlEngine engine, ClusterView cluster, EventLoopGroup io)
       throws BindException {
-    return new SqlServer(address, engine, cluster, DEFAULT_WORKERS, Objects.requireNonNull(io));
+    return start(address, engine, cluster, io, "sql-");
+  }
+
+  /**
+   * As {@link #start(InetSocketAddress, SqlEngine, ClusterView, EventLoopGroup)}, with the threads
+   * this server starts named {@code threadPrefix + "worker-N"} (a node passes a prefix with its id,
+   * so each log line says which node of a local cluster wrote it).
+   */
+  public static SqlServer start(
+      InetSocketAddress address,
+      SqlEngine engine,
+      ClusterView cluster,
+      EventLoopGroup io,
+      String threadPrefix)
+      throws BindException {
+    return new SqlServer(
+        address, engine, cluster, DEFAULT_WORKERS, Objects.requireNonNull(io), threadPrefix);
+  }
+
+  /**
+   * Whether this process's one-time SQL warm-up (classes, Calcite's caches; started by the first
+   * server) has finished, successfully or not. Thread-safe.
+   */
+  public static boolean warmedUp() {
+    return warmedUp;
   }
 
   /** Listens on {@code port} of the loopback interface. */
