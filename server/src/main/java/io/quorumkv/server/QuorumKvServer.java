@@ -4,6 +4,7 @@ import io.quorumkv.executor.SqlEngine;
 import io.quorumkv.placement.ClusterMap;
 import io.quorumkv.placement.ClusterMap.NodeInfo;
 import io.quorumkv.placement.ClusterMapCodec.CorruptClusterMapException;
+import io.quorumkv.planner.QueryException;
 import io.quorumkv.replication.node.NodeConfig;
 import io.quorumkv.replication.node.NodeStartException;
 import io.quorumkv.replication.node.NodeTopology;
@@ -13,6 +14,8 @@ import io.quorumkv.server.cluster.ClusterJoin;
 import io.quorumkv.server.cluster.ClusterManager;
 import io.quorumkv.server.http.HttpEndpoint;
 import io.quorumkv.server.http.NodeMetrics;
+import io.quorumkv.server.http.StatusPage;
+import io.quorumkv.server.sql.ClusterView;
 import io.quorumkv.server.sql.SqlServer;
 import io.quorumkv.server.store.ReplicatedKeyValueStore;
 import io.quorumkv.storage.StorageEngine;
@@ -56,6 +59,7 @@ public final class QuorumKvServer implements AutoCloseable {
   private volatile SqlServer sql;
   private volatile HttpEndpoint http;
   private final NodeMetrics metrics;
+  private volatile NodeClusterView view;
   private ClusterManager cluster;
   private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -157,6 +161,7 @@ public final class QuorumKvServer implements AutoCloseable {
             stored,
             timeout.toMillis());
     server.cluster.start();
+    server.view = new NodeClusterView(server, local);
     if (config.sqlPort() >= 0) {
       InetSocketAddress address = new InetSocketAddress(config.node().host(), config.sqlPort());
       try {
@@ -164,7 +169,7 @@ public final class QuorumKvServer implements AutoCloseable {
             SqlServer.start(
                 address,
                 new SqlEngine(server.store),
-                new NodeClusterView(server, local),
+                server.view,
                 node.eventLoop(),
                 "qkv-sql-" + config.node().nodeId() + "-");
       } catch (BindException e) {
@@ -188,7 +193,8 @@ public final class QuorumKvServer implements AutoCloseable {
                 address,
                 String.valueOf(config.node().nodeId()),
                 server.metrics.registry(),
-                server::notReadyReason);
+                server::notReadyReason,
+                server::statusPage);
       } catch (IOException e) {
         server.close();
         throw new NodeStartException(
@@ -348,6 +354,22 @@ public final class QuorumKvServer implements AutoCloseable {
         + what
         + " "
         + group;
+  }
+
+  /** The status page's HTML (see {@link StatusPage}). */
+  private String statusPage() {
+    List<StatusPage.Node> nodes = new ArrayList<>();
+    String error = null;
+    try {
+      for (ClusterView.NodeStatus n : view.nodes()) {
+        nodes.add(new StatusPage.Node(n.id(), n.zone(), n.status(), n.segments(), n.stateWrites()));
+      }
+    } catch (QueryException e) {
+      error = "nodes unknown: " + e.getMessage();
+    }
+    return StatusPage.render(
+        new StatusPage.Status(node.id(), notReadyReason(), nodes, error, gauges()),
+        metrics.registry());
   }
 
   /** Levels read per scrape: connections and the segments this node holds or moves. */

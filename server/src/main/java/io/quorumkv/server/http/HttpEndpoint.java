@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The node's HTTP port: {@code GET /metrics} (Prometheus text exposition of a {@link
  * PrometheusRegistry}), {@code GET /health} (200 {@code alive} while the process serves) and {@code
  * GET /ready} (200 {@code ready}, or 503 with a one-line reason while the node cannot serve: see
- * {@code QuorumKvServer.notReadyReason}). Any other path is 404.
+ * {@code QuorumKvServer.notReadyReason}) and {@code GET /}, the {@link StatusPage}. Any other path
+ * is 404.
  *
  * <p>Runs on the JDK's HTTP server with two daemon threads of its own, so a slow scrape never
  * delays the replica's event loop. Thread-safe; {@link #close} is idempotent.
@@ -42,6 +43,7 @@ public final class HttpEndpoint implements AutoCloseable {
    * @param name names the threads ({@code qkv-http-NAME-N}), e.g. the node id
    * @param notReady the reason the node is not ready, or {@code null} when it is; called per {@code
    *     /ready} request on an HTTP thread
+   * @param statusPage the HTML of the status page at {@code /}, rendered per request
    * @throws IOException if the address cannot be bound (a {@link java.net.BindException} if it is
    *     in use)
    */
@@ -49,7 +51,8 @@ public final class HttpEndpoint implements AutoCloseable {
       InetSocketAddress address,
       String name,
       PrometheusRegistry registry,
-      Supplier<String> notReady)
+      Supplier<String> notReady,
+      Supplier<String> statusPage)
       throws IOException {
     HttpServer server = HttpServer.create(address, 0);
     AtomicInteger threads = new AtomicInteger();
@@ -85,7 +88,13 @@ public final class HttpEndpoint implements AutoCloseable {
             answer(ex, reason == null ? 200 : 503, reason == null ? "ready" : reason);
           }
         });
-    server.createContext("/", ex -> answer(ex, 404, "not found: " + ex.getRequestURI().getPath()));
+    server.createContext(
+        "/",
+        ex -> {
+          if (exact(ex, "/")) {
+            answer(ex, 200, "text/html; charset=utf-8", statusPage.get());
+          }
+        });
     server.start();
     return new HttpEndpoint(server, executor);
   }
@@ -101,9 +110,15 @@ public final class HttpEndpoint implements AutoCloseable {
 
   /** Sends a one-line plain-text answer and closes the exchange. */
   private static void answer(HttpExchange ex, int status, String line) throws IOException {
+    answer(ex, status, "text/plain; charset=utf-8", line + "\n");
+  }
+
+  /** Sends {@code text} as {@code type} and closes the exchange. */
+  private static void answer(HttpExchange ex, int status, String type, String text)
+      throws IOException {
     try (ex) {
-      byte[] body = (line + "\n").getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      byte[] body = text.getBytes(StandardCharsets.UTF_8);
+      ex.getResponseHeaders().set("Content-Type", type);
       if ("HEAD".equals(ex.getRequestMethod())) {
         ex.sendResponseHeaders(status, -1);
         return;
