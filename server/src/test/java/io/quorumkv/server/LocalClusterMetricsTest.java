@@ -166,6 +166,7 @@ class LocalClusterMetricsTest {
         .isGreaterThan(value(before, "qkv_commit_syncs_total"));
     assertThat(value(after, "qkv_requests_total"))
         .isGreaterThan(value(before, "qkv_requests_total"));
+    assertThat(after).containsKeys("qkv_paxos_exactly_once_hits_total", "qkv_paxos_retries_total");
     assertThat(value(after, "qkv_connections_peer")).isEqualTo(2.0);
     assertThat(value(after, "qkv_segments_held")).isGreaterThan(0.0);
 

@@ -1561,7 +1561,8 @@ public final class ReplicaNode implements AutoCloseable {
    * Counters: client requests, state records written, write batches, peer traffic (messages,
    * frames, flushes and bytes; see {@link io.quorumkv.replication.transport.TransportStats}),
    * messages dropped, Paxos prepares and accepts sent, rejects received (ballot conflicts) and
-   * retried attempts ({@code paxos.*}), and the engine's metrics. Thread-safe.
+   * retried attempts, exactly-once window hits ({@code paxos.*}), and the engine's metrics.
+   * Thread-safe.
    */
   public Map<String, Long> metrics() {
     Map<String, Long> m = new LinkedHashMap<>();
@@ -1576,6 +1577,7 @@ public final class ReplicaNode implements AutoCloseable {
     m.put("paxos.accepts.sent", accepts.sum());
     m.put("paxos.rejects.received", conflicts.sum());
     m.put("paxos.retries", replica.retries());
+    m.put("paxos.exactly-once.hits", replica.exactlyOnceHits());
     m.putAll(network.stats().snapshot());
     m.put("messages.dropped", network.dropped());
     m.putAll(engine.metrics());

@@ -66,6 +66,9 @@ public final class Replica {
   /** Attempts retried after a conflict or timeout; written by this replica's thread only. */
   private volatile long retries;
 
+  /** Writes answered from the exactly-once window (a retry of an applied request). */
+  private volatile long exactlyOnceHits;
+
   private Effects.Builder out = new Effects.Builder();
 
   /**
@@ -102,6 +105,14 @@ public final class Replica {
   /** Attempts retried so far after a conflict or an attempt timeout; readable from any thread. */
   public long retries() {
     return retries;
+  }
+
+  /**
+   * Writes answered so far from the exactly-once window instead of being applied again (retries of
+   * a request already applied); readable from any thread.
+   */
+  public long exactlyOnceHits() {
+    return exactlyOnceHits;
   }
 
   /** This replica's node id. */
@@ -568,6 +579,7 @@ public final class Replica {
     if (o.isWrite() && s.chosen() != null) {
       switch (s.chosen().lookup(op.req.requestId())) {
         case APPLIED -> {
+          exactlyOnceHits++; // one writer (this replica's thread)
           long v = s.chosen().entryFor(op.req.requestId()).orElseThrow().version();
           // The written value is known while it is still the latest, or if this request's
           // proposal for that version passed through this coordinator (a proposal is bound to

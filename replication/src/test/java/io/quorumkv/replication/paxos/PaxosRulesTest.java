@@ -280,6 +280,19 @@ class PaxosRulesTest {
   }
 
   @Test
+  void aRetryOfAnAppliedWriteIsAnsweredFromTheWindowAndCounted() {
+    MiniCluster c = new MiniCluster(3);
+    long w = c.submit(0, K, new Operation.Put(A), new RequestId(9, 1), false);
+    c.deliverAll();
+    assertThat(c.replies.get(w)).isInstanceOf(Applied.class);
+    assertThat(c.replicas[0].exactlyOnceHits()).isZero();
+    long again = c.submit(0, K, new Operation.Put(A), new RequestId(9, 1), true);
+    c.deliverAll();
+    assertThat(c.replies.get(again)).isInstanceOf(Applied.class);
+    assertThat(c.replicas[0].exactlyOnceHits()).isEqualTo(1);
+  }
+
+  @Test
   void retriedCasWhoseConditionFailsIsUnknownNotNotApplied() {
     MiniCluster c = new MiniCluster(3);
     c.submit(0, K, new Operation.Put(A));

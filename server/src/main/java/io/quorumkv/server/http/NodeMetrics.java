@@ -52,6 +52,7 @@ public final class NodeMetrics implements OperationObserver {
           "paxos.accepts.sent",
           "paxos.rejects.received",
           "paxos.retries",
+          "paxos.exactly-once.hits",
           "peer.messages.sent",
           "peer.frames.sent",
           "peer.bytes.sent",
