@@ -24,9 +24,10 @@ public class QuorumApplication extends Application {
 
   @Override
   public String getInfoMessage() {
-    return "QuorumKV SQL shell (sqlline "
+    // sqlline's version string already reads "sqlline version 1.12.0".
+    return "QuorumKV SQL shell, on "
         + super.getVersion()
-        + "). End statements with ';'. !help lists commands; !nodes, !replicas, !stop and !start"
+        + ". End statements with ';'. !help lists commands; !nodes, !replicas, !stop and !start"
         + " are the cluster commands.";
   }
 

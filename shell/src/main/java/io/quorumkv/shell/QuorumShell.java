@@ -41,7 +41,18 @@ public final class QuorumShell {
     SqlLine sqlLine = new SqlLine();
     sqlLine.setOutputStream(out);
     sqlLine.setErrorStream(err);
-    return sqlLine.begin(sqllineArgs(args).toArray(new String[0]), in, true);
+    return sqlLine.begin(sqllineArgs(args).toArray(new String[0]), terminalInput(in), true);
+  }
+
+  /**
+   * What sqlline should read: {@code null} when {@code in} is the process's own input and that is a
+   * terminal, so sqlline builds a jline system terminal on the TTY (line editing, Tab completion,
+   * arrows, the terminal's width, and Ctrl-C delivered to sqlline's handler instead of ending the
+   * JVM); the stream itself otherwise (piped input, scripts, tests), where a dumb terminal is
+   * right.
+   */
+  static InputStream terminalInput(InputStream in) {
+    return in == System.in && System.console() != null ? null : in;
   }
 
   /** Our arguments as sqlline's. */
@@ -53,6 +64,10 @@ public final class QuorumShell {
                 QuorumApplication.class.getName(),
                 // Autocommit only: there is no isolation level to set.
                 "--isolation=TRANSACTION_NONE",
+                // One spelling of NULL for every type (sqlline prints text NULLs blank otherwise).
+                "--nullValue=NULL",
+                // A short prompt: the default repeats the whole URL and is cut on narrow screens.
+                "--prompt=quorumkv> ",
                 "--historyFile="
                     + Path.of(System.getProperty("user.home"), ".quorumkv", "history")));
     List<String> rest = new ArrayList<>(Arrays.asList(args));

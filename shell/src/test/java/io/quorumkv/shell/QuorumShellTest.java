@@ -125,6 +125,37 @@ class QuorumShellTest {
   }
 
   @Test
+  void showsNullTheSameWayForTextAndNumbers() throws IOException {
+    Run run =
+        shell(
+            "CREATE TABLE n (id BIGINT PRIMARY KEY, v VARCHAR, d DECIMAL(5, 1));\n"
+                + "INSERT INTO n (id) VALUES (1);\n"
+                + "SELECT id, v, d FROM n;\n",
+            url(),
+            "--color=false");
+    assertThat(run.out()).containsPattern("\\| *1 *\\| *NULL *\\| *NULL *\\|");
+  }
+
+  @Test
+  void promptsWithAShortNameInsteadOfTheUrl() throws IOException {
+    Run run = shell("SHOW TABLES;\n", url(), "--color=false");
+    assertThat(run.out() + run.err()).contains("quorumkv> ").doesNotContain("0: jdbc:quorumkv");
+  }
+
+  @Test
+  void introducesItselfAsQuorumKv() {
+    assertThat(new QuorumApplication().getInfoMessage())
+        .startsWith("QuorumKV SQL shell, on sqlline version ")
+        .doesNotContain("sqlline sqlline");
+  }
+
+  @Test
+  void readsTheGivenStreamWhenItIsNotTheProcessInput() {
+    ByteArrayInputStream piped = new ByteArrayInputStream(new byte[0]);
+    assertThat(QuorumShell.terminalInput(piped)).isSameAs(piped);
+  }
+
+  @Test
   void translatesTheUrlArgument() {
     assertThat(QuorumShell.sqllineArgs(new String[] {"jdbc:quorumkv://h:1", "-f", "x.sql"}))
         .startsWith("-ac", QuorumApplication.class.getName())

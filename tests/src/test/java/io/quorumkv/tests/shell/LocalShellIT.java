@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
 class LocalShellIT {
   private static final Logger LOG = LoggerFactory.getLogger(LocalShellIT.class);
   private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
-  private static final String PROMPT = "0: jdbc:quorumkv://";
+  private static final String PROMPT = "quorumkv> ";
 
   @TempDir Path dir;
 
@@ -100,6 +101,35 @@ class LocalShellIT {
     tmux(args.toArray(new String[0]));
     tmux("send-keys", "-t", "qkv", "Enter");
     return from;
+  }
+
+  /** Presses tmux's named keys ({@code Tab}, {@code Up}, {@code C-c}, ...). */
+  private void press(String... keys) throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("send-keys", "-t", "qkv"));
+    args.addAll(List.of(keys));
+    tmux(args.toArray(new String[0]));
+  }
+
+  /** Polls the visible pane (no history) until {@code done} holds for it. */
+  private String awaitPane(String what, Predicate<String> done)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT_NANOS;
+    while (true) {
+      String s = tmux("capture-pane", "-p", "-J", "-t", "qkv");
+      if (done.test(s)) {
+        return s;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("waited 120 s for " + what + "; the pane:\n" + s);
+      }
+      Thread.sleep(50); // polling the screen
+    }
+  }
+
+  /** The last non-blank line of the visible pane. */
+  private static String lastLine(String pane) {
+    String[] lines = pane.stripTrailing().split("\n");
+    return lines[lines.length - 1];
   }
 
   /** Types {@code line} and waits for the output that follows it and the next prompt. */
@@ -232,6 +262,42 @@ class LocalShellIT {
     startLocal(base);
     assertThat(run("SELECT owner, bal FROM acct WHERE id = 1;", "row selected"))
         .containsPattern("\\| *ada *\\| *70 *\\|");
+    quitLocal();
+  }
+
+  @Test
+  void theTerminalRecallsClearsAndSurvivesCtrlC() throws Exception {
+    Assumptions.assumeTrue(
+        tmuxAvailable(), "tmux is not installed (bin/test installs it when run as root on Debian)");
+    boolean shared = !LocalCluster.loopbackAddressesUsable();
+    startLocal(portBase(shared));
+    run("CREATE TABLE acct (id BIGINT PRIMARY KEY, owner VARCHAR(20), bal INTEGER);", "No rows");
+    run("INSERT INTO acct (id, owner, bal) VALUES (1, 'ada', 100);", "1 row affected");
+    assertThat(run("SELECT owner FROM acct;", "row selected"))
+        .containsPattern("\\| *ada *\\|")
+        .doesNotContain("Error");
+
+    // Up recalls the previous statement; nothing of it is echoed twice or printed as ^[OA.
+    awaitPane("the prompt", p -> lastLine(p).endsWith(PROMPT.strip()));
+    press("Up");
+    String recalled =
+        awaitPane(
+            "the statement recalled",
+            p -> lastLine(p).toUpperCase(Locale.ROOT).contains("SELECT OWNER"));
+    assertThat(recalled).doesNotContain("^[");
+
+    // Ctrl-C at the prompt clears the line and leaves the shell and the cluster running.
+    press("C-c");
+    awaitPane("the cleared line", p -> lastLine(p).strip().equals(PROMPT.strip()));
+    assertThat(run("SELECT bal FROM acct WHERE id = 1;", "row selected"))
+        .containsPattern("\\| *100 *\\|")
+        .doesNotContain("Error");
+
+    // Ctrl-L clears the screen: the prompt is on top, no ^L is printed.
+    press("C-l");
+    String cleared =
+        awaitPane("the cleared screen", p -> !p.contains("CREATE TABLE") && p.contains(PROMPT));
+    assertThat(cleared).doesNotContain("^L");
     quitLocal();
   }
 }
